@@ -1,0 +1,97 @@
+package io.github.zoomcam.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The CAM arithmetic as batched NDArray operations, so it runs on whatever device holds the
+ * activations. Shapes: activations and gradients (N, C, h, w); maps (N, h, w).
+ */
+final class CamMath {
+
+	/** libtorch's interpolation mode code for bilinear (DJL's PtNDArrayEx uses the same). */
+	private static final int BILINEAR = 2;
+
+	private CamMath() {}
+
+	/** Zoom-CAM layer map, Eq. (9): ReLU(sum_c dS/dA_c * A_c), the gradient as an element-wise mask. */
+	static NDArray zoomCam(final NDArray activation, final NDArray gradient) {
+		return activation.mul(gradient).sum(new int[] {1}).maximum(0f);
+	}
+
+	/** Grad-CAM: ReLU(sum_c alpha_c A_c) with alpha_c the spatial mean of dS/dA_c. */
+	static NDArray gradCam(final NDArray activation, final NDArray gradient) {
+		final long h = activation.getShape().get(2);
+		final long w = activation.getShape().get(3);
+		// Sum then divide: multi-axis mean is not implemented by DJL's PyTorch NDArray.
+		final NDArray alpha = gradient.sum(new int[] {2, 3}, true).div((float) (h * w));
+		return activation.mul(alpha).sum(new int[] {1}).maximum(0f);
+	}
+
+	/** Per-map min-max normalisation to [0, 1]; a constant map (e.g. all zero) becomes all zero. */
+	static NDArray normalise(final NDArray maps) {
+		final long n = maps.getShape().get(0);
+		final NDArray flat = maps.reshape(n, -1);
+		final NDArray low = flat.min(new int[] {1}, true);
+		final NDArray span = flat.max(new int[] {1}, true).sub(low);
+		// A constant row has x - low == 0 exactly, so dividing it by 1 instead of 0 yields zeros, not NaN.
+		final NDArray safeSpan = NDArrays.where(span.gt(0f), span, span.onesLike());
+		return flat.sub(low).div(safeSpan).reshape(maps.getShape());
+	}
+
+	/**
+	 * Bilinear resize of (N, h, w) maps to (N, height, width) with half-pixel centres, exactly as PyTorch's
+	 * F.interpolate(mode='bilinear', align_corners=False), without antialiasing.
+	 */
+	static NDArray resize(final NDArray maps, final long height, final long width) {
+		final long h = maps.getShape().get(1);
+		final long w = maps.getShape().get(2);
+		if (h == height && w == width) return maps;
+		if (height >= h && width >= w) {
+			// libtorch's kernel antialiases, which only changes results when shrinking.
+			return JniUtils.interpolate((PtNDArray) maps.expandDims(1), new long[] {height, width}, BILINEAR, false)
+				.squeeze(1);
+		}
+		// Shrinking (original image smaller than the model input): separable weight matrices, so the
+		// result is plain bilinear; the output is small, so the matrix products are cheap.
+		final NDManager manager = maps.getManager();
+		final NDArray rows = manager.create(bilinearWeights((int) h, (int) height), new Shape(height, h));
+		final NDArray cols = manager.create(bilinearWeights((int) w, (int) width), new Shape(width, w));
+		return rows.matMul(maps).matMul(cols.transpose());
+	}
+
+	/** (out x in) interpolation matrix of PyTorch's align_corners=False bilinear rule along one axis. */
+	static float[] bilinearWeights(final int in, final int out) {
+		final float[] weights = new float[out * in];
+		final double scale = (double) in / out;
+		for (int o = 0; o < out; o++) {
+			final double source = Math.max(0, (o + 0.5) * scale - 0.5);
+			final int i0 = Math.min((int) source, in - 1);
+			final int i1 = Math.min(i0 + 1, in - 1);
+			final float lambda1 = (float) (source - i0);
+			weights[o * in + i0] += 1f - lambda1;
+			weights[o * in + i1] += lambda1;
+		}
+		return weights;
+	}
+
+	/**
+	 * Antialiased bilinear resize of a (N, C, h, w) image batch (as torchvision's Resize): shrinking a large
+	 * micrograph to the model input averages pixels instead of skipping them.
+	 */
+	static NDArray resizeImages(final NDArray nchw, final long height, final long width) {
+		if (nchw.getShape().get(2) == height && nchw.getShape().get(3) == width) return nchw;
+		return JniUtils.interpolate((PtNDArray) nchw, new long[] {height, width}, BILINEAR, false);
+	}
+
+	/** Pixel-wise fusion of L maps (each (N, H, W)) into one (N, H, W) map, Eq. (10). */
+	static NDArray fuse(final NDList maps, final Aggregation aggregation) {
+		final NDArray stacked = NDArrays.stack(maps, 1);
+		return aggregation == Aggregation.MAX ? stacked.max(new int[] {1}) : stacked.mean(new int[] {1});
+	}
+}

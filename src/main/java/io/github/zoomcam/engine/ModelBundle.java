@@ -1,0 +1,389 @@
+package io.github.zoomcam.engine;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.LibUtils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A loaded, validated model bundle: zoomcam.json, the TorchScript network on its device, and the
+ * outcome of the self-test. Holds native memory: close it (the Fiji service does on dispose).
+ */
+public final class ModelBundle implements AutoCloseable {
+
+	static final String MANIFEST = "zoomcam.json";
+	static final String MODEL = "model.pt";
+	private static final String ENGINE = "PyTorch";
+
+	private final Path source;
+	private final BundleManifest manifest;
+	private final Model model;
+	private final PtSymbolBlock block;
+	private final RuntimeInfo runtime;
+	private final SelfTest selfTest;
+	private final Path extractedCopy;
+
+	private ModelBundle(final Path source, final BundleManifest manifest, final Model model,
+		final RuntimeInfo runtime, final SelfTest selfTest, final Path extractedCopy)
+	{
+		this.source = source;
+		this.manifest = manifest;
+		this.model = model;
+		this.block = (PtSymbolBlock) model.getBlock();
+		this.runtime = runtime;
+		this.selfTest = selfTest;
+		this.extractedCopy = extractedCopy;
+	}
+
+	/** Reads only zoomcam.json (no native code), e.g. to fill a dialog. */
+	public static BundleManifest readManifest(final Path bundle) {
+		final Path path = checkExists(bundle);
+		try {
+			if (Files.isDirectory(path)) {
+				final Path json = path.resolve(MANIFEST);
+				if (!Files.isRegularFile(json)) throw missing(path, MANIFEST);
+				return BundleManifest.parse(Files.readString(json, StandardCharsets.UTF_8), json.toString());
+			}
+			try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(path))) {
+				ZipEntry entry;
+				while ((entry = zip.getNextEntry()) != null) {
+					if (entry.getName().equals(MANIFEST)) {
+						return BundleManifest.parse(new String(zip.readAllBytes(), StandardCharsets.UTF_8),
+							path + "!/" + MANIFEST);
+					}
+				}
+			}
+			throw missing(path, MANIFEST);
+		}
+		catch (final IOException e) {
+			throw new ZoomCamException("cannot read bundle " + path + " (" + e.getMessage() +
+				"); check the file is a complete bundle folder or .zip");
+		}
+	}
+
+	/**
+	 * Loads a bundle folder or .zip, validates zoomcam.json against model.pt and runs the self-test.
+	 *
+	 * @param warnings receives one-line warnings (e.g. falling back from GPU to CPU)
+	 */
+	public static ModelBundle load(final Path bundle, final DeviceChoice choice, final Consumer<String> warnings) {
+		final Path path = checkExists(bundle);
+		Path extracted = null;
+		try {
+			final Path folder;
+			if (Files.isDirectory(path)) {
+				folder = path;
+			}
+			else {
+				extracted = extractZip(path);
+				folder = extracted;
+			}
+			final Path json = folder.resolve(MANIFEST);
+			if (!Files.isRegularFile(json)) throw missing(path, MANIFEST);
+			if (!Files.isRegularFile(folder.resolve(MODEL))) throw missing(path, MODEL);
+			final BundleManifest manifest = BundleManifest.parse(Files.readString(json, StandardCharsets.UTF_8),
+				path + "/" + MANIFEST);
+			final Engine engine = startEngine();
+			final Device device = resolveDevice(engine, choice, warnings);
+			final Model model = loadModel(folder, manifest, device, path);
+			try {
+				final RuntimeInfo runtime = new RuntimeInfo(ENGINE, engine.getVersion(), Engine.getDjlVersion(),
+					flavor(), device.toString());
+				final SelfTest selfTest = checkAgainstManifest(model, manifest, folder, path);
+				return new ModelBundle(path, manifest, model, runtime, selfTest, extracted);
+			}
+			catch (final RuntimeException e) {
+				model.close();
+				throw e;
+			}
+		}
+		catch (final IOException e) {
+			deleteQuietly(extracted);
+			throw new ZoomCamException("cannot read bundle " + path + " (" + e.getMessage() +
+				"); check the file is a complete bundle folder or .zip");
+		}
+		catch (final RuntimeException e) {
+			deleteQuietly(extracted);
+			throw e;
+		}
+	}
+
+	public Path source() {
+		return source;
+	}
+
+	public BundleManifest manifest() {
+		return manifest;
+	}
+
+	public RuntimeInfo runtime() {
+		return runtime;
+	}
+
+	public SelfTest selfTest() {
+		return selfTest;
+	}
+
+	public Device device() {
+		return model.getNDManager().getDevice();
+	}
+
+	PtSymbolBlock block() {
+		return block;
+	}
+
+	NDManager newManager() {
+		return model.getNDManager().newSubManager();
+	}
+
+	@Override
+	public void close() {
+		model.close();
+		deleteQuietly(extractedCopy);
+	}
+
+	private static Path checkExists(final Path bundle) {
+		if (bundle == null) throw new ZoomCamException("no model bundle given: choose a bundle folder or .zip");
+		final Path path = bundle.toAbsolutePath().normalize();
+		if (!Files.exists(path)) {
+			throw new ZoomCamException("model bundle not found: " + path +
+				" (give a folder or .zip holding model.pt and zoomcam.json)");
+		}
+		return path;
+	}
+
+	private static ZoomCamException missing(final Path bundle, final String file) {
+		return new ZoomCamException("bundle " + bundle + " has no " + file +
+			"; a bundle holds model.pt and zoomcam.json (make one with tools/export_model.py)");
+	}
+
+	private static Path extractZip(final Path zipFile) throws IOException {
+		final Path target = Files.createTempDirectory("zoomcam-bundle-");
+		try (InputStream in = Files.newInputStream(zipFile); ZipInputStream zip = new ZipInputStream(in)) {
+			ZipEntry entry;
+			boolean any = false;
+			while ((entry = zip.getNextEntry()) != null) {
+				any = true;
+				final Path out = target.resolve(entry.getName()).normalize();
+				if (!out.startsWith(target)) {
+					throw new ZoomCamException(zipFile + " has an entry outside the bundle (" + entry.getName() +
+						"); it is not a bundle made by tools/export_model.py");
+				}
+				if (entry.isDirectory()) {
+					Files.createDirectories(out);
+				}
+				else {
+					Files.createDirectories(out.getParent());
+					Files.copy(zip, out, StandardCopyOption.REPLACE_EXISTING);
+				}
+			}
+			if (!any) {
+				throw new ZoomCamException(zipFile + " is not a zip archive or is empty; give a bundle folder or .zip");
+			}
+			final Path manifest = target.resolve(MANIFEST);
+			if (!Files.exists(manifest)) {
+				// Accept a zip whose files sit in one top-level folder.
+				try (Stream<Path> children = Files.list(target)) {
+					final List<Path> dirs = children.filter(Files::isDirectory).toList();
+					if (dirs.size() == 1 && Files.exists(dirs.get(0).resolve(MANIFEST))) return dirs.get(0);
+				}
+			}
+			return target;
+		}
+		catch (final IOException | RuntimeException e) {
+			deleteQuietly(target);
+			if (e instanceof java.util.zip.ZipException) {
+				throw new ZoomCamException(zipFile + " is a corrupt zip (" + e.getMessage() + "); export it again");
+			}
+			throw e;
+		}
+	}
+
+	private static Engine startEngine() {
+		try {
+			return Engine.getEngine(ENGINE);
+		}
+		catch (final EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
+			throw new ZoomCamException("the PyTorch engine could not start (" + firstLine(e) +
+				"); check the pytorch-native jars are installed, or set PYTORCH_LIBRARY_PATH");
+		}
+	}
+
+	private static Device resolveDevice(final Engine engine, final DeviceChoice choice,
+		final Consumer<String> warnings)
+	{
+		final int gpus = engine.getGpuCount();
+		return switch (choice) {
+			case CPU -> Device.cpu();
+			case GPU -> {
+				if (gpus == 0) {
+					throw new ZoomCamException("device=gpu asked but no usable GPU was found (PyTorch " + engine
+						.getVersion() + ", " + flavor() + "); use device=auto or device=cpu, or install the CUDA " +
+						"flavor of the PyTorch natives");
+				}
+				yield Device.gpu(0);
+			}
+			case AUTO -> {
+				if (gpus == 0) {
+					warnings.accept("no usable GPU found; running on the CPU");
+					yield Device.cpu();
+				}
+				yield Device.gpu(0);
+			}
+		};
+	}
+
+	static String flavor() {
+		try {
+			final String path = LibUtils.getLibtorchPath().toLowerCase(Locale.ROOT);
+			for (final String f : path.split("[/\\\\]")) {
+				if (f.matches("(cpu|cu\\d+|cpu-precxx11|rocm.*)")) return f;
+				if (f.contains("-cpu") || f.endsWith("cpu")) return "cpu";
+				final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(cu\\d{3})").matcher(f);
+				if (m.find()) return m.group(1);
+			}
+			return "unknown flavor (" + LibUtils.getLibtorchPath() + ")";
+		}
+		catch (final RuntimeException e) {
+			return "unknown flavor";
+		}
+	}
+
+	private static Model loadModel(final Path folder, final BundleManifest manifest, final Device device,
+		final Path shownPath)
+	{
+		final Model model = Model.newInstance(manifest.name(), device, ENGINE);
+		try {
+			// trainParam keeps PyTorch out of inference mode, else backward fails on saved tensors.
+			model.load(folder, "model", Map.of("trainParam", "true"));
+			model.getBlock().freezeParameters(true);
+			return model;
+		}
+		catch (final IOException | MalformedModelException | RuntimeException e) {
+			model.close();
+			throw new ZoomCamException("model.pt in " + shownPath + " could not be loaded as TorchScript (" +
+				firstLine(e) + "); export it again with tools/export_model.py");
+		}
+	}
+
+	/**
+	 * Runs the test input once without gradients and checks outputs, channels and spatial sizes against
+	 * zoomcam.json, then the logits against those recorded at export.
+	 */
+	private static SelfTest checkAgainstManifest(final Model model, final BundleManifest manifest,
+		final Path folder, final Path shownPath) throws IOException
+	{
+		final NpyArray testInput;
+		final boolean haveTest = manifest.testInput() != null;
+		if (haveTest) {
+			final Path file = folder.resolve(manifest.testInput()).normalize();
+			if (!file.startsWith(folder) || !Files.isRegularFile(file)) throw missing(shownPath, manifest.testInput());
+			testInput = NpyArray.read(file);
+			final long[] expected = {1, manifest.channels(), manifest.height(), manifest.width()};
+			if (!java.util.Arrays.equals(testInput.shape(), expected)) {
+				throw new ZoomCamException(shownPath + ": test input has shape " + java.util.Arrays.toString(testInput
+					.shape()) + " but zoomcam.json declares " + java.util.Arrays.toString(expected));
+			}
+		}
+		else {
+			testInput = new NpyArray(new long[] {1, manifest.channels(), manifest.height(), manifest.width()},
+				new float[manifest.channels() * manifest.height() * manifest.width()]);
+		}
+		try (NDManager manager = model.getNDManager().newSubManager()) {
+			final NDList inputs = new NDList();
+			inputs.add(manager.create(testInput.data(), new Shape(testInput.shape())));
+			for (int i = 0; i < manifest.layers().size(); i++) {
+				inputs.add(manager.zeros(new Shape(1, 1, 1, 1)));
+			}
+			final NDList outputs;
+			try {
+				outputs = IValueUtils.forward((PtSymbolBlock) model.getBlock(), inputs, false);
+			}
+			catch (final RuntimeException e) {
+				throw new ZoomCamException(shownPath + ": model.pt does not run with " + manifest.layers().size() +
+					" layer inputs as zoomcam.json declares (" + firstLine(e) + "); export the bundle again");
+			}
+			if (outputs.size() != 1 + manifest.layers().size()) {
+				throw new ZoomCamException(shownPath + ": model.pt returns " + (outputs.size() - 1) +
+					" layer outputs but zoomcam.json lists " + manifest.layers().size() + " layers; export again");
+			}
+			final NDArray logits = outputs.get(0);
+			if (!logits.getShape().equals(new Shape(1, manifest.classes().size()))) {
+				throw new ZoomCamException(shownPath + ": model.pt gives logits of shape " + logits.getShape() +
+					" but zoomcam.json lists " + manifest.classes().size() + " classes");
+			}
+			for (int i = 0; i < manifest.layers().size(); i++) {
+				final LayerSpec layer = manifest.layers().get(i);
+				final Shape shape = outputs.get(i + 1).getShape();
+				final Shape declared = new Shape(1, layer.channels(), layer.height(), layer.width());
+				if (!shape.equals(declared)) {
+					throw new ZoomCamException(shownPath + ": layer '" + layer.name() + "' has shape " + shape +
+						" in model.pt but " + declared + " in zoomcam.json; export the bundle again");
+				}
+			}
+			if (!haveTest || manifest.expectedLogits() == null) return new SelfTest(false, 0, 0);
+			final float[] got = logits.toFloatArray();
+			final float[] want = manifest.expectedLogits();
+			double diff = 0;
+			double scale = 1;
+			for (int i = 0; i < want.length; i++) {
+				if (!Float.isFinite(got[i])) diff = Double.POSITIVE_INFINITY;
+				else diff = Math.max(diff, Math.abs(got[i] - want[i]));
+				scale = Math.max(scale, Math.abs(want[i]));
+			}
+			final SelfTest result = new SelfTest(true, diff, 1e-3 * scale);
+			if (!result.passed()) {
+				throw new ZoomCamException(shownPath + ": self-test failed, model.pt gives other logits than at " +
+					"export (" + result + "); the file is damaged or does not belong to this zoomcam.json");
+			}
+			return result;
+		}
+	}
+
+	static String firstLine(final Throwable e) {
+		final String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+		final String line = m.strip().lines().findFirst().orElse(m);
+		return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+	}
+
+	private static void deleteQuietly(final Path dir) {
+		if (dir == null) return;
+		Path root = dir;
+		if (root.getParent() != null && root.getParent().getFileName() != null && root.getParent().getFileName()
+			.toString().startsWith("zoomcam-bundle-"))
+		{
+			root = root.getParent();
+		}
+		try (Stream<Path> walk = Files.walk(root)) {
+			final List<Path> paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+			for (final Path p : paths) Files.deleteIfExists(p);
+		}
+		catch (final IOException e) {
+			// A temporary copy left behind is harmless; the OS cleans its temp folder.
+		}
+	}
+}
