@@ -1,7 +1,5 @@
 package io.github.zoomcam.engine;
 
-import java.util.Locale;
-
 /**
  * How raw pixels become the network's input: each bit depth's value range is mapped to [0, 1], then
  * (x - mean) / std per channel, then a bilinear resize to the model's input size.
@@ -59,7 +57,11 @@ public record Preprocessing(ValueRange range8, ValueRange range16, ValueRange ra
 
 		@Override
 		public String toString() {
-			return perImageMinMax ? "min-max" : String.format(Locale.ROOT, "[%g, %g]", low, high);
+			return perImageMinMax ? "min-max" : "[" + number(low) + ", " + number(high) + "]";
+		}
+
+		private static String number(final double v) {
+			return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
 		}
 	}
 }

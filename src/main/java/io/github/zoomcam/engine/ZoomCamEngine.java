@@ -60,6 +60,22 @@ public final class ZoomCamEngine {
 	public static ExplainResult explain(final ModelBundle bundle, final List<ImageInput> images,
 		final ExplainOptions options)
 	{
+		return explain(bundle, images, options, true);
+	}
+
+	/**
+	 * The same forward and backward passes as {@link #explain} without any map arithmetic: the baseline
+	 * against which the benchmark measures the engine's own overhead. Returns only timings.
+	 */
+	public static Timings networkPassesOnly(final ModelBundle bundle, final List<ImageInput> images,
+		final ExplainOptions options)
+	{
+		return explain(bundle, images, options, false).timings();
+	}
+
+	private static ExplainResult explain(final ModelBundle bundle, final List<ImageInput> images,
+		final ExplainOptions options, final boolean computeMaps)
+	{
 		if (images.isEmpty()) throw new ZoomCamException("no images to explain");
 		final BundleManifest manifest = bundle.manifest();
 		final List<String> layers = options.layers().isEmpty() ? manifest.defaultLayers() : options.layers();
@@ -74,7 +90,8 @@ public final class ZoomCamEngine {
 
 		GRADIENT_LOCK.lock();
 		try (NDManager manager = bundle.newManager()) {
-			return explainLocked(bundle, manager, images, options, orderedLayers, fused, gradcamLayer, gradcamIndex);
+			return explainLocked(bundle, manager, images, options, orderedLayers, fused, gradcamLayer, gradcamIndex,
+				computeMaps);
 		}
 		finally {
 			GRADIENT_LOCK.unlock();
@@ -83,7 +100,7 @@ public final class ZoomCamEngine {
 
 	private static ExplainResult explainLocked(final ModelBundle bundle, final NDManager manager,
 		final List<ImageInput> images, final ExplainOptions options, final List<String> layerNames,
-		final int[] fused, final String gradcamLayer, final int gradcamIndex)
+		final int[] fused, final String gradcamLayer, final int gradcamIndex, final boolean computeMaps)
 	{
 		final BundleManifest manifest = bundle.manifest();
 		final int n = images.size();
@@ -150,7 +167,7 @@ public final class ZoomCamEngine {
 				}
 				final long t1 = System.nanoTime();
 				backwardMs += ms(t0, t1);
-				passes.add(computeMaps(manifest, images, options, fused, gradcamIndex, activations, gradients,
+				if (computeMaps) passes.add(computeMaps(manifest, images, options, fused, gradcamIndex, activations, gradients,
 					sizeGroups, host));
 				if (pass < passCount - 1) {
 					// Gradients accumulate across backward passes: clear them for the next class.
@@ -173,7 +190,7 @@ public final class ZoomCamEngine {
 		final long end = System.nanoTime();
 
 		final List<ImageExplanation> results = new ArrayList<>();
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < n && computeMaps; i++) {
 			final List<TargetExplanation> explanations = new ArrayList<>();
 			for (int k = 0; k < targets[i].length; k++) {
 				explanations.add(passes.get(k).build(i, data, targets[i][k], manifest, logits[i], probabilities[i],

@@ -1,0 +1,209 @@
+package io.github.zoomcam.cli;
+
+import ij.ImagePlus;
+import ij.measure.Calibration;
+import io.github.zoomcam.engine.Aggregation;
+import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainOptions;
+import io.github.zoomcam.engine.ExplainResult;
+import io.github.zoomcam.engine.ImageExplanation;
+import io.github.zoomcam.engine.ImageInput;
+import io.github.zoomcam.engine.ModelBundle;
+import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.engine.TargetSpec;
+import io.github.zoomcam.engine.ZoomCamEngine;
+import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.ij.AtomicFiles;
+import io.github.zoomcam.ij.HeatmapImages;
+import io.github.zoomcam.ij.ImageConversion;
+import io.github.zoomcam.ij.ImageFiles;
+import io.github.zoomcam.ij.ResultJson;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** zoomcam explain: heatmap stacks and result.json for each image. */
+final class ExplainCommand {
+
+	private final PrintStream out;
+	private final PrintStream err;
+
+	ExplainCommand(final PrintStream out, final PrintStream err) {
+		this.out = out;
+		this.err = err;
+	}
+
+	/** One input image, read and named. */
+	private record Job(Path path, String stem, ImageInput input, Calibration calibration) {}
+
+	int run(final String[] args) {
+		final CliArgs a = new CliArgs("explain", args, Set.of("model", "out", "layers", "target", "method",
+			"aggregation", "device", "batch", "gradcam-layer"), Set.of("overwrite", "input-size-maps"));
+		final Path model = Paths.get(a.require("model", "give the bundle folder or .zip"));
+		final Path outDir = Paths.get(a.require("out", "give the folder to write results to"));
+		if (a.positional().isEmpty()) throw new ZoomCamException("no images given: list image files after the options");
+		final CamMethod method = CamMethod.parse(a.get("method", "zoomcam"));
+		final Aggregation aggregation = Aggregation.parse(a.get("aggregation", "max"));
+		final DeviceChoice device = DeviceChoice.parse(a.get("device", "auto"));
+		final int batchSize = a.integer("batch", 1, 1);
+		final boolean overwrite = a.flag("overwrite");
+		final TargetSpec targets = TargetSpec.parse(a.get("target", "top1"));
+
+		try (ModelBundle bundle = ModelBundle.load(model, device, w -> err.println("warning: " + w))) {
+			err.println("model: " + bundle.manifest().name() + ", " + bundle.runtime() + ", self-test " + (bundle
+				.selfTest().passed() ? "passed" : "FAILED"));
+			final List<String> layers = ExplainOptions.parseLayers(a.get("layers", "default"), bundle.manifest());
+			String gradcamLayer = a.get("gradcam-layer", null);
+			if (gradcamLayer == null && method == CamMethod.GRADCAM && a.get("layers", null) != null &&
+				layers.size() == 1)
+			{
+				gradcamLayer = layers.get(0);
+			}
+			targets.validate(bundle.manifest());
+			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withTargets(targets)
+				.withAggregation(aggregation).withGradcamLayer(gradcamLayer);
+			// Fail on a bad layer name now, not after reading every image.
+			for (final String l : layers) {
+				if (bundle.manifest().layerIndex(l) < 0) {
+					throw new ZoomCamException("unknown layer '" + l + "'; this model's layers are: " + String.join(", ",
+						bundle.manifest().layerNames()) + " (or use 'all')");
+				}
+			}
+
+			final List<String> inputs = a.positional();
+			final Set<String> usedStems = new HashSet<>();
+			int failed = 0;
+			int done = 0;
+			int skipped = 0;
+			final List<Job> pending = new ArrayList<>();
+			for (int i = 0; i < inputs.size(); i++) {
+				final Path path = Paths.get(inputs.get(i));
+				final String stem = uniqueStem(path, usedStems);
+				if (!overwrite && Files.exists(outDir.resolve(stem).resolve("result.json"))) {
+					err.println(progress(i + 1, inputs.size()) + path + ": skipped, " + outDir.resolve(stem) +
+						" exists (use --overwrite to replace)");
+					skipped++;
+					continue;
+				}
+				try {
+					final ImagePlus image = ImageFiles.open(path);
+					if (image.getNSlices() * image.getNFrames() > 1) {
+						err.println("warning: " + path + " has " + image.getNSlices() * image.getNFrames() +
+							" planes; explaining the first (use the Fiji command for every slice)");
+					}
+					pending.add(new Job(path, stem, ImageConversion.toInput(image, path.getFileName().toString(), 1, 1),
+						image.getCalibration()));
+				}
+				catch (final ZoomCamException e) {
+					err.println(progress(i + 1, inputs.size()) + "skipped: " + e.getMessage());
+					failed++;
+				}
+				if (pending.size() == batchSize || (i == inputs.size() - 1 && !pending.isEmpty())) {
+					final int[] counts = explainBatch(bundle, pending, options, method, layers, outDir, i + 1, inputs
+						.size());
+					done += counts[0];
+					failed += counts[1];
+					pending.clear();
+				}
+			}
+			err.println("done: " + done + " explained, " + skipped + " skipped, " + failed + " failed; results in " +
+				outDir.toAbsolutePath());
+			return failed > 0 ? 1 : 0;
+		}
+	}
+
+	/** Returns {explained, failed}. A failing batch is retried image by image so one bad image costs only itself. */
+	private int[] explainBatch(final ModelBundle bundle, final List<Job> jobs, final ExplainOptions options,
+		final CamMethod method, final List<String> layers, final Path outDir, final int position, final int total)
+	{
+		final ExplainResult result;
+		try {
+			result = ZoomCamEngine.explain(bundle, jobs.stream().map(Job::input).toList(), options);
+		}
+		catch (final ZoomCamException e) {
+			if (jobs.size() > 1) {
+				int ok = 0;
+				int bad = 0;
+				for (final Job job : jobs) {
+					final int[] c = explainBatch(bundle, List.of(job), options, method, layers, outDir, position, total);
+					ok += c[0];
+					bad += c[1];
+				}
+				return new int[] {ok, bad};
+			}
+			err.println(progress(position, total) + jobs.get(0).path() + " failed: " + e.getMessage());
+			return new int[] {0, 1};
+		}
+		int ok = 0;
+		int bad = 0;
+		for (int j = 0; j < jobs.size(); j++) {
+			final Job job = jobs.get(j);
+			final ImageExplanation image = result.images().get(j);
+			try {
+				write(bundle, job, image, result, method, layers, outDir.resolve(job.stem()), jobs.size());
+				image.warnings().forEach(w -> err.println("warning: " + w));
+				err.println(progress(position - jobs.size() + j + 1, total) + job.path() + ": " + summary(image) + String
+					.format(Locale.ROOT, " (%.0f ms/image)", result.timings().totalMs() / jobs.size()));
+				ok++;
+			}
+			catch (final ZoomCamException e) {
+				err.println(progress(position, total) + job.path() + " failed: " + e.getMessage());
+				bad++;
+			}
+		}
+		return new int[] {ok, bad};
+	}
+
+	private static void write(final ModelBundle bundle, final Job job, final ImageExplanation image,
+		final ExplainResult batch, final CamMethod method, final List<String> layers, final Path dir,
+		final int batchSize)
+	{
+		final Map<String, String> files = new LinkedHashMap<>();
+		final boolean several = image.targets().size() > 1;
+		for (final TargetExplanation t : image.targets()) {
+			final String name = several ? "heatmaps-" + safe(t.className()) + ".tif" : "heatmaps.tif";
+			HeatmapImages.writeTiff(HeatmapImages.stack(t, method, job.stem() + " " + t.className(), job
+				.calibration()), dir.resolve(name));
+			files.put(t.className(), name);
+		}
+		// result.json last: its presence marks a complete result folder.
+		AtomicFiles.writeString(dir.resolve("result.json"), ResultJson.of(bundle, job.path().toAbsolutePath()
+			.toString(), image, batch, method, layers, files, batchSize));
+	}
+
+	private static String summary(final ImageExplanation image) {
+		if (image.targets().isEmpty()) return "no class reached the target threshold";
+		final List<String> parts = new ArrayList<>();
+		for (final TargetExplanation t : image.targets()) {
+			parts.add(String.format(Locale.ROOT, "%s %.3f", t.className(), t.probability()));
+		}
+		return String.join(", ", parts);
+	}
+
+	static String safe(final String name) {
+		return name.replaceAll("[^A-Za-z0-9._-]+", "_");
+	}
+
+	private static String uniqueStem(final Path path, final Set<String> used) {
+		final String file = path.getFileName() == null ? "image" : path.getFileName().toString();
+		final int dot = file.lastIndexOf('.');
+		final String base = safe(dot > 0 ? file.substring(0, dot) : file);
+		String stem = base;
+		for (int k = 2; !used.add(stem); k++) stem = base + "-" + k;
+		return stem;
+	}
+
+	private static String progress(final int i, final int total) {
+		return "[" + i + "/" + total + "] ";
+	}
+}

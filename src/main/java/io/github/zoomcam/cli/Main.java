@@ -1,0 +1,60 @@
+package io.github.zoomcam.cli;
+
+import io.github.zoomcam.engine.ZoomCamException;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The ./zoomcam command line. Every failure the user can fix ends in one "error: ..." line on stderr and
+ * a non-zero exit code: 2 for bad arguments or an unusable model, 1 when some images failed.
+ */
+public final class Main {
+
+	static final String USAGE = String.join("\n",
+		"usage: zoomcam <command> [options]",
+		"",
+		"commands:",
+		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target top1|topK|p>=P|CLASS,...]",
+		"          [--method zoomcam|gradcam] [--aggregation max|mean] [--device auto|cpu|gpu] [--batch N]",
+		"          [--overwrite] IMAGE...",
+		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam') and result.json",
+		"  info --model BUNDLE [--device auto|cpu|gpu]",
+		"      prints the bundle, its layers with resolutions and the self-test result",
+		"  speed --model BUNDLE [--batch 1,8] [--repeats N] [--warmup N] [--layers all] [--device cpu]",
+		"      engine benchmark: ms/image of network passes alone and of the full explain",
+		"  help",
+		"");
+
+	private Main() {}
+
+	public static void main(final String[] args) {
+		System.exit(run(args, System.out, System.err));
+	}
+
+	/** Runs a command and returns its exit code; never throws for user errors. */
+	public static int run(final String[] args, final PrintStream out, final PrintStream err) {
+		if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+			out.print(USAGE);
+			return args.length == 0 ? 2 : 0;
+		}
+		final String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		try {
+			return switch (args[0]) {
+				case "explain" -> new ExplainCommand(out, err).run(rest);
+				case "info" -> new InfoCommand(out, err).run(rest);
+				case "speed" -> new SpeedCommand(out, err).run(rest);
+				default -> throw new ZoomCamException("unknown command '" + args[0] +
+					"'; commands: explain, info, speed, help");
+			};
+		}
+		catch (final ZoomCamException e) {
+			err.println("error: " + e.getMessage());
+			return 2;
+		}
+		catch (final OutOfMemoryError e) {
+			err.println("error: out of memory; use a smaller --batch or give Java more memory (JAVA_OPTS=-Xmx8g)");
+			return 2;
+		}
+	}
+}

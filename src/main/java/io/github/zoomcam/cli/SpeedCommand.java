@@ -1,0 +1,120 @@
+package io.github.zoomcam.cli;
+
+import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainOptions;
+import io.github.zoomcam.engine.ImageInput;
+import io.github.zoomcam.engine.ModelBundle;
+import io.github.zoomcam.engine.Timings;
+import io.github.zoomcam.engine.ZoomCamEngine;
+import io.github.zoomcam.engine.ZoomCamException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * zoomcam speed: the engine benchmark. For each batch size it times, alternating in one process, the
+ * network's own forward + backward passes and the full explain (passes + maps + host copy), and reports
+ * medians per image plus the process's peak resident memory. Never a unit test: machines are noisy.
+ */
+final class SpeedCommand {
+
+	private final PrintStream out;
+	private final PrintStream err;
+
+	SpeedCommand(final PrintStream out, final PrintStream err) {
+		this.out = out;
+		this.err = err;
+	}
+
+	int run(final String[] args) {
+		final CliArgs a = new CliArgs("speed", args, Set.of("model", "batch", "repeats", "warmup", "layers",
+			"device"), Set.of());
+		final int repeats = a.integer("repeats", 10, 1);
+		final int warmup = a.integer("warmup", 3, 0);
+		final int[] batches;
+		try {
+			batches = Arrays.stream(a.get("batch", "1").split(",")).map(String::trim).mapToInt(Integer::parseInt)
+				.toArray();
+		}
+		catch (final NumberFormatException e) {
+			throw new ZoomCamException("--batch takes comma-separated whole numbers, e.g. 1,8");
+		}
+		try (ModelBundle bundle = ModelBundle.load(Paths.get(a.require("model", "give the bundle folder or .zip")),
+			DeviceChoice.parse(a.get("device", "cpu")), w -> err.println("warning: " + w)))
+		{
+			final List<String> layers = ExplainOptions.parseLayers(a.get("layers", "all"), bundle.manifest());
+			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withMapsAtOriginalSize(false);
+			out.println(String.format(Locale.ROOT, "model %s, %d layers, input %dx%d, %s", bundle.manifest().name(),
+				layers.size(), bundle.manifest().height(), bundle.manifest().width(), bundle.runtime()));
+			out.println("batch  network_ms/img  explain_ms/img  overhead  peak_rss_MB");
+			for (final int batch : batches) {
+				final List<ImageInput> images = randomImages(bundle, batch);
+				for (int i = 0; i < warmup; i++) {
+					ZoomCamEngine.networkPassesOnly(bundle, images, options);
+					ZoomCamEngine.explain(bundle, images, options);
+				}
+				final double[] network = new double[repeats];
+				final double[] full = new double[repeats];
+				for (int i = 0; i < repeats; i++) {
+					network[i] = time(() -> ZoomCamEngine.networkPassesOnly(bundle, images, options)) / batch;
+					full[i] = time(() -> ZoomCamEngine.explain(bundle, images, options).timings()) / batch;
+				}
+				final double n = median(network);
+				final double f = median(full);
+				out.println(String.format(Locale.ROOT, "%5d  %14.1f  %14.1f  %7.1f%%  %11.0f", batch, n, f, 100 * (f - n) /
+					n, peakRssMb()));
+			}
+			return 0;
+		}
+	}
+
+	private static double time(final Supplier<Timings> run) {
+		final long t0 = System.nanoTime();
+		run.get();
+		return (System.nanoTime() - t0) / 1e6;
+	}
+
+	private static List<ImageInput> randomImages(final ModelBundle bundle, final int n) {
+		final Random random = new Random(42);
+		final int c = bundle.manifest().channels();
+		final int h = bundle.manifest().height();
+		final int w = bundle.manifest().width();
+		final List<ImageInput> images = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			final float[][] planes = new float[c][h * w];
+			for (final float[] p : planes) for (int k = 0; k < p.length; k++) p[k] = random.nextInt(256);
+			images.add(new ImageInput("random-" + i, w, h, 8, planes));
+		}
+		return images;
+	}
+
+	private static double median(final double[] values) {
+		final double[] v = values.clone();
+		Arrays.sort(v);
+		return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+	}
+
+	/** VmHWM of this process (Linux); NaN elsewhere. */
+	static double peakRssMb() {
+		try {
+			for (final String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+				}
+			}
+		}
+		catch (final IOException | NumberFormatException e) {
+			// not Linux: report NaN
+		}
+		return Double.NaN;
+	}
+}

@@ -1,0 +1,76 @@
+package io.github.zoomcam.ij;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.measure.Calibration;
+import ij.plugin.LutLoader;
+import ij.process.LUT;
+import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.engine.FloatMap;
+import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.engine.ZoomCamException;
+
+import java.awt.image.IndexColorModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns explanations into ImageJ stacks and writes them as TIFF. */
+public final class HeatmapImages {
+
+	public static final String ZOOM_CAM_LABEL = "zoom-cam";
+	public static final String GRAD_CAM_LABEL = "grad-cam";
+
+	private HeatmapImages() {}
+
+	/**
+	 * The heatmap stack of one target at the original image size (model input size when the original was
+	 * not computed): for Zoom-CAM one slice per layer in network order, labelled with the layer name, then
+	 * the fused map labelled "zoom-cam"; for Grad-CAM one slice labelled "grad-cam".
+	 */
+	public static ImagePlus stack(final TargetExplanation target, final CamMethod method, final String title,
+		final Calibration calibration)
+	{
+		final List<FloatMap> maps = new ArrayList<>();
+		final List<String> labels = new ArrayList<>();
+		if (method == CamMethod.ZOOMCAM) {
+			final List<FloatMap> layers = target.layerMapsAtOriginal().isEmpty() ? target.layerMapsAtInput()
+				: target.layerMapsAtOriginal();
+			for (int i = 0; i < layers.size(); i++) {
+				maps.add(layers.get(i));
+				labels.add(target.layers().get(i));
+			}
+			maps.add(target.map(CamMethod.ZOOMCAM));
+			labels.add(ZOOM_CAM_LABEL);
+		}
+		else {
+			maps.add(target.map(CamMethod.GRADCAM));
+			labels.add(GRAD_CAM_LABEL + " " + target.gradCamLayer());
+		}
+		final ImageStack stack = new ImageStack(maps.get(0).width(), maps.get(0).height());
+		for (int i = 0; i < maps.size(); i++) stack.addSlice(labels.get(i), ImageConversion.toProcessor(maps.get(i)));
+		final ImagePlus image = new ImagePlus(title, stack);
+		if (calibration != null && maps.get(0).width() > 0) image.setCalibration(calibration.copy());
+		image.setProperty("Info", "Zoom-CAM for Fiji\nclass=" + target.className() + "\nscore=" + target.score() +
+			"\nprobability=" + target.probability() + "\nmethod=" + method.id());
+		applyHeatLut(image);
+		return image;
+	}
+
+	/** ImageJ's "Fire" lookup table with a 0..1 display range: the standard heat view. */
+	public static void applyHeatLut(final ImagePlus image) {
+		final IndexColorModel fire = LutLoader.getLut("fire");
+		if (fire != null) image.setLut(new LUT(fire, 0, 1));
+		image.setDisplayRange(0, 1);
+	}
+
+	public static void writeTiff(final ImagePlus image, final Path target) {
+		AtomicFiles.write(target, tmp -> {
+			final FileSaver saver = new FileSaver(image);
+			final boolean ok = image.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp
+				.toString());
+			if (!ok) throw new ZoomCamException("ImageJ could not write " + target + "; check the disk and folder");
+		});
+	}
+}
