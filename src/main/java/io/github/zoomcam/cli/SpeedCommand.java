@@ -55,7 +55,8 @@ final class SpeedCommand {
 			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withMapsAtOriginalSize(false);
 			out.println(String.format(Locale.ROOT, "model %s, %d layers, input %dx%d, %s", bundle.manifest().name(),
 				layers.size(), bundle.manifest().height(), bundle.manifest().width(), bundle.runtime()));
-			out.println("batch  network_ms/img  explain_ms/img  overhead  peak_rss_MB");
+			out.println("batch  network_ms/img  explain_ms/img  overhead  peak_rss_MB  (explain phases ms/img: " +
+				"preprocess forward backward maps copy)");
 			for (final int batch : batches) {
 				final List<ImageInput> images = randomImages(bundle, batch);
 				for (int i = 0; i < warmup; i++) {
@@ -64,14 +65,20 @@ final class SpeedCommand {
 				}
 				final double[] network = new double[repeats];
 				final double[] full = new double[repeats];
+				final double[][] phases = new double[5][repeats];
 				for (int i = 0; i < repeats; i++) {
 					network[i] = time(() -> ZoomCamEngine.networkPassesOnly(bundle, images, options)) / batch;
-					full[i] = time(() -> ZoomCamEngine.explain(bundle, images, options).timings()) / batch;
+					final Timings[] last = new Timings[1];
+					full[i] = time(() -> last[0] = ZoomCamEngine.explain(bundle, images, options).timings()) / batch;
+					final double[] p = {last[0].preprocessMs(), last[0].forwardMs(), last[0].backwardMs(), last[0]
+						.camMs(), last[0].copyMs()};
+					for (int k = 0; k < 5; k++) phases[k][i] = p[k] / batch;
 				}
 				final double n = median(network);
 				final double f = median(full);
-				out.println(String.format(Locale.ROOT, "%5d  %14.1f  %14.1f  %7.1f%%  %11.0f", batch, n, f, 100 * (f - n) /
-					n, peakRssMb()));
+				out.println(String.format(Locale.ROOT, "%5d  %14.1f  %14.1f  %7.1f%%  %11.0f  (%.1f %.1f %.1f %.1f %.1f)",
+					batch, n, f, 100 * (f - n) / n, peakRssMb(), median(phases[0]), median(phases[1]), median(phases[2]),
+					median(phases[3]), median(phases[4])));
 			}
 			return 0;
 		}

@@ -186,7 +186,7 @@ public final class ZoomCamEngine {
 				"); check the bundle with 'zoomcam info' or try a smaller --batch");
 		}
 		final long beforeCopy = System.nanoTime();
-		final float[][] data = host.fetch();
+		final HostData data = host.fetch();
 		final long end = System.nanoTime();
 
 		final List<ImageExplanation> results = new ArrayList<>();
@@ -210,7 +210,7 @@ public final class ZoomCamEngine {
 		int[] gradcamAtOriginal, int[][] sizes, int layerCount, int inputHeight, int inputWidth)
 	{
 
-		TargetExplanation build(final int image, final float[][] data, final int classIndex,
+		TargetExplanation build(final int image, final HostData data, final int classIndex,
 			final BundleManifest manifest, final float[] logits, final float[] probabilities,
 			final List<String> layerNames, final String gradcamLayer)
 		{
@@ -220,16 +220,16 @@ public final class ZoomCamEngine {
 			final int hw = inputHeight * inputWidth;
 			for (int l = 0; l < layerCount; l++) {
 				final LayerSpec spec = manifest.layers().get(manifest.layerIndex(layerNames.get(l)));
-				rawMaps.add(FloatMap.wrap(spec.width(), spec.height(), data[raw[l]], image * spec.height() * spec
+				rawMaps.add(data.map(raw[l], spec.width(), spec.height(), image * spec.height() * spec
 					.width()));
-				inputMaps.add(FloatMap.wrap(inputWidth, inputHeight, data[layersAtInput], (image * layerCount + l) *
+				inputMaps.add(data.map(layersAtInput, inputWidth, inputHeight, (image * layerCount + l) *
 					hw));
 			}
-			final FloatMap fusedInput = FloatMap.wrap(inputWidth, inputHeight, data[fusedAtInput], image * hw);
+			final FloatMap fusedInput = data.map(fusedAtInput, inputWidth, inputHeight, image * hw);
 			final LayerSpec gSpec = manifest.layers().get(manifest.layerIndex(gradcamLayer));
-			final FloatMap gradRaw = FloatMap.wrap(gSpec.width(), gSpec.height(), data[gradcamRaw], image * gSpec
+			final FloatMap gradRaw = data.map(gradcamRaw, gSpec.width(), gSpec.height(), image * gSpec
 				.height() * gSpec.width());
-			final FloatMap gradInput = FloatMap.wrap(inputWidth, inputHeight, data[gradcamAtInput], image * hw);
+			final FloatMap gradInput = data.map(gradcamAtInput, inputWidth, inputHeight, image * hw);
 			FloatMap fusedOriginal = null;
 			FloatMap gradOriginal = null;
 			if (groupOf != null) {
@@ -238,11 +238,11 @@ public final class ZoomCamEngine {
 				final int[] size = sizes[group];
 				final int ohw = size[0] * size[1];
 				for (int l = 0; l < layerCount; l++) {
-					originalMaps.add(FloatMap.wrap(size[1], size[0], data[layersAtOriginal[group]], (p * layerCount +
+					originalMaps.add(data.map(layersAtOriginal[group], size[1], size[0], (p * layerCount +
 						l) * ohw));
 				}
-				fusedOriginal = FloatMap.wrap(size[1], size[0], data[fusedAtOriginal[group]], p * ohw);
-				gradOriginal = FloatMap.wrap(size[1], size[0], data[gradcamAtOriginal[group]], p * ohw);
+				fusedOriginal = data.map(fusedAtOriginal[group], size[1], size[0], p * ohw);
+				gradOriginal = data.map(gradcamAtOriginal[group], size[1], size[0], p * ohw);
 			}
 			return new TargetExplanation(classIndex, manifest.classes().get(classIndex), logits[classIndex],
 				probabilities[classIndex], layerNames, rawMaps, inputMaps, originalMaps, fusedInput, fusedOriginal,
@@ -256,11 +256,14 @@ public final class ZoomCamEngine {
 	{
 		final int height = manifest.height();
 		final int width = manifest.width();
+		// Grad-CAM first: the Zoom-CAM products below overwrite the gradients they consume.
+		final NDArray gradRaw = CamMath.gradCam(activations[gradcamIndex], gradients[gradcamIndex]);
+		final NDArray gradNorm = CamMath.normalise(gradRaw);
 		final int[] rawIds = new int[fused.length];
 		final NDList normalised = new NDList();
 		final NDList atInput = new NDList();
 		for (int l = 0; l < fused.length; l++) {
-			final NDArray raw = CamMath.zoomCam(activations[fused[l]], gradients[fused[l]]);
+			final NDArray raw = CamMath.zoomCamConsumingGradient(activations[fused[l]], gradients[fused[l]]);
 			rawIds[l] = host.add(raw);
 			final NDArray norm = CamMath.normalise(raw);
 			normalised.add(norm);
@@ -268,9 +271,7 @@ public final class ZoomCamEngine {
 		}
 		final int layersAtInput = host.add(NDArrays.stack(atInput, 1));
 		final int fusedAtInput = host.add(CamMath.fuse(atInput, options.aggregation()));
-		final NDArray gradRaw = CamMath.gradCam(activations[gradcamIndex], gradients[gradcamIndex]);
 		final int gradRawId = host.add(gradRaw);
-		final NDArray gradNorm = CamMath.normalise(gradRaw);
 		final int gradInput = host.add(CamMath.resize(gradNorm, height, width));
 
 		if (!options.mapsAtOriginalSize()) {
@@ -410,19 +411,27 @@ public final class ZoomCamEngine {
 			return arrays.size() - 1;
 		}
 
-		float[][] fetch() {
-			if (arrays.isEmpty()) return new float[0][];
+		/** One device-to-host transfer; entries are views (offsets) into the single host array. */
+		HostData fetch() {
+			if (arrays.isEmpty()) return new HostData(new float[0], new int[0]);
 			final NDList flat = new NDList();
 			for (final NDArray a : arrays) flat.add(a.flatten());
 			final float[] all = (flat.size() == 1 ? flat.get(0) : NDArrays.concat(flat, 0)).toFloatArray();
-			final float[][] out = new float[arrays.size()][];
+			final int[] offsets = new int[arrays.size()];
 			int offset = 0;
 			for (int i = 0; i < arrays.size(); i++) {
-				final int size = (int) arrays.get(i).size();
-				out[i] = Arrays.copyOfRange(all, offset, offset + size);
-				offset += size;
+				offsets[i] = offset;
+				offset += (int) arrays.get(i).size();
 			}
-			return out;
+			return new HostData(all, offsets);
+		}
+	}
+
+	/** The host copy of all maps of a batch and where each device array starts in it. */
+	private record HostData(float[] values, int[] offsets) {
+
+		FloatMap map(final int entry, final int width, final int height, final int offsetInEntry) {
+			return FloatMap.wrap(width, height, values, offsets[entry] + offsetInEntry);
 		}
 	}
 }
