@@ -22,7 +22,6 @@ final class ScenePlanner {
 
 	/** Probability of 0, 1, 2 and 3 classes in an image: each class is in about 44% of the images. */
 	private static final double[] CLASS_COUNT_PROBABILITIES = {0.10, 0.30, 0.35, 0.25};
-	static final int MAX_CLASSES_PER_IMAGE = CLASS_COUNT_PROBABILITIES.length - 1;
 	static final int MAX_INSTANCES_PER_CLASS = 6;
 	private static final int PLACEMENT_ATTEMPTS = 40;
 	/** Gap between bounding circles: positive keeps objects apart, negative lets them touch or graze. */

@@ -53,7 +53,10 @@ public final class SyntheticImageFiles {
 		return new ImagePlus(image.name(), shorts(image.width(), image.height(), image.instanceIds()));
 	}
 
-	/** Written under a temporary name and renamed, so a partial file never carries the final name. */
+	/**
+	 * Written under a temporary name and renamed, so a partial file never carries the final name. (Kept here
+	 * rather than shared with the heat-map writer so the data set format does not change with it.)
+	 */
 	public static void writeTiff(final ImagePlus image, final Path target) {
 		AtomicFiles.write(target, temporary -> {
 			final FileSaver saver = new FileSaver(image);
