@@ -23,6 +23,8 @@ public final class Main {
 		"      prints the bundle, its layers with resolutions and the self-test result",
 		"  speed --model BUNDLE [--batch 1,8] [--repeats N] [--warmup N] [--layers all] [--device cpu]",
 		"      engine benchmark: ms/image of network passes alone and of the full explain",
+		"  synth --n N --seed S --out DIR [--size 128..224] [--channels 1|3] [--bit-depth 8|16]",
+		"      synthetic fluorescence micrographs with exact ground truth (labels, instances, boxes)",
 		"  help",
 		"");
 
@@ -44,8 +46,9 @@ public final class Main {
 				case "explain" -> new ExplainCommand(out, err).run(rest);
 				case "info" -> new InfoCommand(out, err).run(rest);
 				case "speed" -> new SpeedCommand(out, err).run(rest);
+				case "synth" -> new SynthCommand(out, err).run(rest);
 				default -> throw new ZoomCamException("unknown command '" + args[0] +
-					"'; commands: explain, info, speed, help");
+					"'; commands: explain, info, speed, synth, help");
 			};
 		}
 		catch (final ZoomCamException e) {
