@@ -15,10 +15,10 @@ import java.util.List;
  * IoU >= delta with some ground-truth box of the ground-truth class. BoxAcc(t, delta) is the fraction
  * of images right, and MaxBoxAccV2 = mean over the three deltas of max over t of BoxAcc(t, delta).
  *
- * <p>Each image costs one sort of its positive pixels and one union-find sweep from the highest
- * threshold down, growing components pixel by pixel and tracking each component's best IoU, instead of
- * labelling the map 101 times. Work arrays are kept between images of the same or smaller size.
- * Not thread-safe.
+ * <p>Each image costs one counting sort of its positive pixels by threshold and one union-find sweep
+ * from the highest threshold down, growing components pixel by pixel and tracking each component's best
+ * IoU, instead of labelling the map 101 times. Work arrays are kept between images of the same or
+ * smaller size. Not thread-safe.
  */
 public final class MaxBoxAccV2 {
 
@@ -31,7 +31,8 @@ public final class MaxBoxAccV2 {
 	private final int[] right = new int[THRESHOLDS * DELTAS.length];
 	private int images;
 
-	private long[] sortedPixels = new long[0];
+	private int[] pixelLevel = new int[0];
+	private int[] pixelsByLevel = new int[0];
 	private int[] parent = new int[0];
 	private int[] size = new int[0];
 	private int[] minX = new int[0];
@@ -74,21 +75,27 @@ public final class MaxBoxAccV2 {
 			truth[4 * g + 3] = b.height();
 		}
 		ensureCapacity(normalisedMap.length);
-		// Non-negative floats order like their bit patterns, so (bits << 32 | index) sorts by value
-		// without boxing; zero pixels are never foreground and are left out.
-		int positives = 0;
+		// Counting sort of the positive pixels by the highest threshold they reach (zero pixels are never
+		// foreground and are left out); only that order matters, not the order within a threshold.
+		final int[] levelStart = new int[THRESHOLDS + 1];
 		for (int i = 0; i < normalisedMap.length; i++) {
-			if (normalisedMap[i] > 0f) sortedPixels[positives++] = (long) Float.floatToRawIntBits(normalisedMap[i]) << 32 | i;
+			if (normalisedMap[i] > 0f) {
+				final int level = level(normalisedMap[i]);
+				pixelLevel[i] = level;
+				levelStart[level + 1]++;
+			}
 		}
-		Arrays.sort(sortedPixels, 0, positives);
+		for (int t = 0; t < THRESHOLDS; t++) levelStart[t + 1] += levelStart[t];
+		final int[] fill = Arrays.copyOf(levelStart, THRESHOLDS);
+		// Pixels of threshold level t end up in pixelsByLevel[levelStart[t] .. levelStart[t + 1]).
+		for (int i = 0; i < normalisedMap.length; i++) {
+			if (normalisedMap[i] > 0f) pixelsByLevel[fill[pixelLevel[i]]++] = i;
+		}
 		Arrays.fill(parent, 0, normalisedMap.length, -1);
 		final int[] componentsRight = new int[DELTAS.length];
-		int next = positives - 1;
 		for (int t = THRESHOLDS - 1; t >= 0; t--) {
-			final float cut = threshold(t);
-			while (next >= 0 && Float.intBitsToFloat((int) (sortedPixels[next] >>> 32)) >= cut) {
-				final int pixel = (int) sortedPixels[next--];
-				addPixel(pixel, width, height, truth, componentsRight);
+			for (int k = levelStart[t]; k < levelStart[t + 1]; k++) {
+				addPixel(pixelsByLevel[k], width, height, truth, componentsRight);
 			}
 			for (int d = 0; d < DELTAS.length; d++) {
 				if (componentsRight[d] > 0) right[t * DELTAS.length + d]++;
@@ -130,6 +137,15 @@ public final class MaxBoxAccV2 {
 		double sum = 0;
 		for (int d = 0; d < DELTAS.length; d++) sum += maxBoxAccuracy(d);
 		return sum / DELTAS.length;
+	}
+
+	/** The highest threshold index i with value >= threshold(i), for a value in (0, 1]. */
+	private static int level(final float value) {
+		int level = Math.min(THRESHOLDS - 1, (int) (value * 100.0));
+		// value * 100 can land one step off either way after rounding; the float comparison decides.
+		while (level < THRESHOLDS - 1 && value >= threshold(level + 1)) level++;
+		while (level > 0 && value < threshold(level)) level--;
+		return level;
 	}
 
 	private void addPixel(final int pixel, final int width, final int height, final int[] truth,
@@ -203,7 +219,8 @@ public final class MaxBoxAccV2 {
 
 	private void ensureCapacity(final int pixels) {
 		if (parent.length >= pixels) return;
-		sortedPixels = new long[pixels];
+		pixelLevel = new int[pixels];
+		pixelsByLevel = new int[pixels];
 		parent = new int[pixels];
 		size = new int[pixels];
 		minX = new int[pixels];
