@@ -33,4 +33,4 @@ for cfg in "vgg16 1" "vgg16 8" "resnet50 1"; do
   py_rss=$(sed -n 's/.*peak_rss_mb=\([0-9.]*\).*/\1/p' <<<"$py_line")
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$arch" "$layers" "$batch" "$full" "$net" "$overhead" "$rss" "$py_ms" "$py_rss"
 done
-echo "($(nproc) cores; Java: $(./zoomcam info --model "$bench/resnet50" | sed -n 's/^runtime: *//p'); PyTorch: $("$PY" -c 'import torch; print(torch.__version__, torch.get_num_threads(), "threads")'))"
+echo "($(nproc) cores; Java: $(./zoomcam info --model "$bench/resnet50" | sed -n 's/^runtime: *//p'); PyTorch: $("$PY" -c "import torch; print(torch.__version__)") with $(nproc) intra-op threads)"

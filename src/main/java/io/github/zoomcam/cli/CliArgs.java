@@ -73,6 +73,19 @@ final class CliArgs {
 		}
 	}
 
+	double number(final String key, final double fallback, final double min, final double max) {
+		final String v = options.get(key);
+		if (v == null) return fallback;
+		try {
+			final double x = Double.parseDouble(v.trim());
+			if (!(x >= min && x <= max)) throw new NumberFormatException();
+			return x;
+		}
+		catch (final NumberFormatException e) {
+			throw new ZoomCamException("--" + key + " must be a number from " + min + " to " + max + ", got '" + v + "'");
+		}
+	}
+
 	List<String> positional() {
 		return positional;
 	}

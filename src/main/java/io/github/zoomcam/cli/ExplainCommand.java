@@ -18,7 +18,14 @@ import io.github.zoomcam.ij.AtomicFiles;
 import io.github.zoomcam.ij.HeatmapImages;
 import io.github.zoomcam.ij.ImageConversion;
 import io.github.zoomcam.ij.ImageFiles;
+import io.github.zoomcam.ij.PseudoLabelOutputs;
 import io.github.zoomcam.ij.ResultJson;
+import io.github.zoomcam.engine.FloatMap;
+import io.github.zoomcam.labels.AnnotationOptions;
+import io.github.zoomcam.labels.Annotator;
+import io.github.zoomcam.labels.ImageAnnotation;
+import io.github.zoomcam.labels.Keep;
+import io.github.zoomcam.labels.Threshold;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -44,11 +51,12 @@ final class ExplainCommand {
 	}
 
 	/** One input image, read and named. */
-	private record Job(Path path, String stem, ImageInput input, Calibration calibration) {}
+	private record Job(Path path, String stem, ImageInput input, Calibration calibration, ImagePlus image) {}
 
 	int run(final String[] args) {
 		final CliArgs a = new CliArgs("explain", args, Set.of("model", "out", "layers", "target", "method",
-			"aggregation", "device", "batch", "gradcam-layer"), Set.of("overwrite", "input-size-maps"));
+			"aggregation", "device", "batch", "gradcam-layer", "threshold", "keep", "min-area", "background", "opacity"),
+			Set.of("overwrite", "input-size-maps", "no-pseudo-labels"));
 		final Path model = Paths.get(a.require("model", "give the bundle folder or .zip"));
 		final Path outDir = Paths.get(a.require("out", "give the folder to write results to"));
 		if (a.positional().isEmpty()) throw new ZoomCamException("no images given: list image files after the options");
@@ -58,6 +66,8 @@ final class ExplainCommand {
 		final int batchSize = a.integer("batch", 1, 1);
 		final boolean overwrite = a.flag("overwrite");
 		final TargetSpec targets = TargetSpec.parse(a.get("target", "top1"));
+		final AnnotationOptions annotation = a.flag("no-pseudo-labels") ? null : annotationOptions(a, method);
+		final double opacity = a.number("opacity", 0.5, 0, 1);
 
 		try (ModelBundle bundle = ModelBundle.load(model, device, w -> err.println("warning: " + w))) {
 			err.println("model: " + bundle.manifest().name() + ", " + bundle.runtime() + ", self-test " + (bundle
@@ -102,7 +112,7 @@ final class ExplainCommand {
 							" planes; explaining the first (use the Fiji command for every slice)");
 					}
 					pending.add(new Job(path, stem, ImageConversion.toInput(image, path.getFileName().toString(), 1, 1),
-						image.getCalibration()));
+						image.getCalibration(), image));
 				}
 				catch (final ZoomCamException e) {
 					err.println(progress(i + 1, inputs.size()) + "skipped: " + e.getMessage());
@@ -110,7 +120,7 @@ final class ExplainCommand {
 				}
 				if (pending.size() == batchSize || (i == inputs.size() - 1 && !pending.isEmpty())) {
 					final int[] counts = explainBatch(bundle, pending, options, method, layers, outDir, i + 1, inputs
-						.size());
+						.size(), annotation, opacity);
 					done += counts[0];
 					failed += counts[1];
 					pending.clear();
@@ -124,7 +134,8 @@ final class ExplainCommand {
 
 	/** Returns {explained, failed}. A failing batch is retried image by image so one bad image costs only itself. */
 	private int[] explainBatch(final ModelBundle bundle, final List<Job> jobs, final ExplainOptions options,
-		final CamMethod method, final List<String> layers, final Path outDir, final int position, final int total)
+		final CamMethod method, final List<String> layers, final Path outDir, final int position, final int total,
+		final AnnotationOptions annotation, final double opacity)
 	{
 		final ExplainResult result;
 		try {
@@ -135,7 +146,8 @@ final class ExplainCommand {
 				int ok = 0;
 				int bad = 0;
 				for (final Job job : jobs) {
-					final int[] c = explainBatch(bundle, List.of(job), options, method, layers, outDir, position, total);
+					final int[] c = explainBatch(bundle, List.of(job), options, method, layers, outDir, position, total,
+						annotation, opacity);
 					ok += c[0];
 					bad += c[1];
 				}
@@ -150,10 +162,11 @@ final class ExplainCommand {
 			final Job job = jobs.get(j);
 			final ImageExplanation image = result.images().get(j);
 			try {
-				write(bundle, job, image, result, method, layers, outDir.resolve(job.stem()), jobs.size());
+				final String labelled = write(bundle, job, image, result, method, layers, outDir.resolve(job.stem()), jobs
+					.size(), annotation, opacity);
 				image.warnings().forEach(w -> err.println("warning: " + w));
-				err.println(progress(position - jobs.size() + j + 1, total) + job.path() + ": " + summary(image) + String
-					.format(Locale.ROOT, " (%.0f ms/image)", result.timings().totalMs() / jobs.size()));
+				err.println(progress(position - jobs.size() + j + 1, total) + job.path() + ": " + summary(image) + labelled +
+					String.format(Locale.ROOT, " (%.0f ms/image)", result.timings().totalMs() / jobs.size()));
 				ok++;
 			}
 			catch (final ZoomCamException e) {
@@ -164,9 +177,10 @@ final class ExplainCommand {
 		return new int[] {ok, bad};
 	}
 
-	private static void write(final ModelBundle bundle, final Job job, final ImageExplanation image,
+	/** Writes every file of one image; returns a short pseudo-label summary for the progress line. */
+	private static String write(final ModelBundle bundle, final Job job, final ImageExplanation image,
 		final ExplainResult batch, final CamMethod method, final List<String> layers, final Path dir,
-		final int batchSize)
+		final int batchSize, final AnnotationOptions annotationOptions, final double opacity)
 	{
 		final Map<String, String> files = new LinkedHashMap<>();
 		final boolean several = image.targets().size() > 1;
@@ -176,9 +190,35 @@ final class ExplainCommand {
 				.calibration()), dir.resolve(name));
 			files.put(t.className(), name);
 		}
+		ImageAnnotation annotation = null;
+		if (annotationOptions != null) {
+			annotation = Annotator.annotate(image, method, annotationOptions);
+			final FloatMap heatmap = PseudoLabelOutputs.maxOf(image.targets().stream().map(t -> t.map(method))
+				.toList());
+			PseudoLabelOutputs.writeAll(annotation, heatmap, job.image(), 1, opacity, dir);
+		}
 		// result.json last: its presence marks a complete result folder.
 		AtomicFiles.writeString(dir.resolve("result.json"), ResultJson.of(bundle, job.path().toAbsolutePath()
-			.toString(), image, batch, method, layers, files, batchSize));
+			.toString(), image, batch, method, layers, files, batchSize, annotation, annotationOptions));
+		if (annotation == null) return "";
+		return "; " + annotation.componentCount() + " component(s) kept";
+	}
+
+	/** Pseudo-label settings from the options; the threshold defaults to the paper's value for the method. */
+	static AnnotationOptions annotationOptions(final CliArgs a, final CamMethod method) {
+		final Threshold threshold = a.get("threshold", null) == null ? new Threshold.FractionOfMax(method
+			.paperThreshold()) : Threshold.parse(a.get("threshold", null));
+		Keep keep = Keep.parse(a.get("keep", "largest"));
+		if (a.get("min-area", null) != null) {
+			final int minArea = a.integer("min-area", 1, 1);
+			if (keep instanceof Keep.Largest) {
+				throw new ZoomCamException("--min-area only applies with --keep all; add --keep all or drop --min-area");
+			}
+			keep = Keep.all(minArea);
+		}
+		final String background = a.get("background", null);
+		final double backgroundFraction = background == null ? Double.NaN : a.number("background", 0, 0, 1);
+		return new AnnotationOptions(threshold, keep, backgroundFraction);
 	}
 
 	private static String summary(final ImageExplanation image) {

@@ -17,8 +17,12 @@ public final class Main {
 		"commands:",
 		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target top1|topK|p>=P|CLASS,...]",
 		"          [--method zoomcam|gradcam] [--aggregation max|mean] [--device auto|cpu|gpu] [--batch N]",
-		"          [--overwrite] IMAGE...",
-		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam') and result.json",
+		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",
+		"          [--opacity 0.5] [--no-pseudo-labels] [--overwrite] IMAGE...",
+		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam'), mask.tif, labels.tif,",
+		"      rois.zip, boxes.csv, overlay.png and result.json",
+		"  evaluate --pred DIR --truth DIR [--classes FILE] [--csv FILE] [--small-area 1024]",
+		"      per-class IoU/mIoU (Table II), localization errors (Table I), MaxBoxAccV2, small-object recall",
 		"  info --model BUNDLE [--device auto|cpu|gpu]",
 		"      prints the bundle, its layers with resolutions and the self-test result",
 		"  speed --model BUNDLE [--batch 1,8] [--repeats N] [--warmup N] [--layers all] [--device cpu]",
@@ -47,8 +51,9 @@ public final class Main {
 				case "info" -> new InfoCommand(out, err).run(rest);
 				case "speed" -> new SpeedCommand(out, err).run(rest);
 				case "synth" -> new SynthCommand(out, err).run(rest);
+				case "evaluate" -> new EvaluateCommand(out, err).run(rest);
 				default -> throw new ZoomCamException("unknown command '" + args[0] +
-					"'; commands: explain, info, speed, synth, help");
+					"'; commands: explain, evaluate, info, speed, synth, help");
 			};
 		}
 		catch (final ZoomCamException e) {

@@ -10,6 +10,10 @@ import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.Timings;
+import io.github.zoomcam.labels.AnnotationOptions;
+import io.github.zoomcam.labels.ClassAnnotation;
+import io.github.zoomcam.labels.Component;
+import io.github.zoomcam.labels.ImageAnnotation;
 
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,18 @@ public final class ResultJson {
 	public static String of(final ModelBundle bundle, final String imagePath, final ImageExplanation image,
 		final ExplainResult batch, final CamMethod method, final List<String> layers, final Map<String, String> files,
 		final int batchSize)
+	{
+		return of(bundle, imagePath, image, batch, method, layers, files, batchSize, null, null);
+	}
+
+	/**
+	 * As {@link #of(ModelBundle, String, ImageExplanation, ExplainResult, CamMethod, List, Map, int)}, plus a
+	 * "pseudo_labels" section (settings, files, and every kept component with its box) when
+	 * {@code annotation} is not null.
+	 */
+	public static String of(final ModelBundle bundle, final String imagePath, final ImageExplanation image,
+		final ExplainResult batch, final CamMethod method, final List<String> layers, final Map<String, String> files,
+		final int batchSize, final ImageAnnotation annotation, final AnnotationOptions annotationOptions)
 	{
 		final JsonObject root = new JsonObject();
 		final JsonObject model = new JsonObject();
@@ -90,6 +106,44 @@ public final class ResultJson {
 		final JsonArray warnings = new JsonArray();
 		image.warnings().forEach(warnings::add);
 		root.add("warnings", warnings);
+		if (annotation != null) root.add("pseudo_labels", pseudoLabels(annotation, annotationOptions));
 		return GSON.toJson(root) + "\n";
+	}
+
+	private static JsonObject pseudoLabels(final ImageAnnotation annotation, final AnnotationOptions options) {
+		final JsonObject o = new JsonObject();
+		o.addProperty("threshold", String.valueOf(options.threshold()));
+		o.addProperty("keep", String.valueOf(options.keep()));
+		o.addProperty("background_fraction", Double.isNaN(options.backgroundFraction()) ? "threshold" : String
+			.valueOf(options.backgroundFraction()));
+		final JsonObject files = new JsonObject();
+		files.addProperty("mask", PseudoLabelOutputs.MASK);
+		files.addProperty("labels", PseudoLabelOutputs.LABELS);
+		files.addProperty("rois", PseudoLabelOutputs.ROIS);
+		files.addProperty("boxes", PseudoLabelOutputs.BOXES);
+		files.addProperty("overlay", PseudoLabelOutputs.OVERLAY);
+		o.add("files", files);
+		final JsonArray classes = new JsonArray();
+		for (final ClassAnnotation c : annotation.classes()) {
+			final JsonObject entry = new JsonObject();
+			entry.addProperty("class", c.className());
+			entry.addProperty("index", c.classIndex());
+			entry.addProperty("score", c.score());
+			entry.addProperty("cut", c.label().threshold());
+			final JsonArray components = new JsonArray();
+			for (final Component k : c.label().components()) {
+				final JsonObject comp = new JsonObject();
+				comp.addProperty("x", k.box().x());
+				comp.addProperty("y", k.box().y());
+				comp.addProperty("width", k.box().width());
+				comp.addProperty("height", k.box().height());
+				comp.addProperty("area_px", k.area());
+				components.add(comp);
+			}
+			entry.add("components", components);
+			classes.add(entry);
+		}
+		o.add("classes", classes);
+		return o;
 	}
 }
