@@ -14,15 +14,10 @@ import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.engine.ZoomCamEngine;
 import io.github.zoomcam.engine.ZoomCamException;
-import io.github.zoomcam.ij.AtomicFiles;
-import io.github.zoomcam.ij.HeatmapImages;
 import io.github.zoomcam.ij.ImageConversion;
 import io.github.zoomcam.ij.ImageFiles;
-import io.github.zoomcam.ij.PseudoLabelOutputs;
-import io.github.zoomcam.ij.ResultJson;
-import io.github.zoomcam.engine.FloatMap;
+import io.github.zoomcam.ij.ResultFolder;
 import io.github.zoomcam.labels.AnnotationOptions;
-import io.github.zoomcam.labels.Annotator;
 import io.github.zoomcam.labels.ImageAnnotation;
 import io.github.zoomcam.labels.Keep;
 import io.github.zoomcam.labels.Threshold;
@@ -33,10 +28,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /** zoomcam explain: heatmap stacks and result.json for each image. */
@@ -177,29 +170,13 @@ final class ExplainCommand {
 		return new int[] {ok, bad};
 	}
 
-	/** Writes every file of one image; returns a short pseudo-label summary for the progress line. */
+	/** Writes every file of one image (see {@link ResultFolder}); returns a short pseudo-label summary. */
 	private static String write(final ModelBundle bundle, final Job job, final ImageExplanation image,
 		final ExplainResult batch, final CamMethod method, final List<String> layers, final Path dir,
 		final int batchSize, final AnnotationOptions annotationOptions, final double opacity)
 	{
-		final Map<String, String> files = new LinkedHashMap<>();
-		final boolean several = image.targets().size() > 1;
-		for (final TargetExplanation t : image.targets()) {
-			final String name = several ? "heatmaps-" + safe(t.className()) + ".tif" : "heatmaps.tif";
-			HeatmapImages.writeTiff(HeatmapImages.stack(t, method, job.stem() + " " + t.className(), job
-				.calibration()), dir.resolve(name));
-			files.put(t.className(), name);
-		}
-		ImageAnnotation annotation = null;
-		if (annotationOptions != null) {
-			annotation = Annotator.annotate(image, method, annotationOptions);
-			final FloatMap heatmap = PseudoLabelOutputs.maxOf(image.targets().stream().map(t -> t.map(method))
-				.toList());
-			PseudoLabelOutputs.writeAll(annotation, heatmap, job.image(), 1, opacity, dir);
-		}
-		// result.json last: its presence marks a complete result folder.
-		AtomicFiles.writeString(dir.resolve("result.json"), ResultJson.of(bundle, job.path().toAbsolutePath()
-			.toString(), image, batch, method, layers, files, batchSize, annotation, annotationOptions));
+		final ImageAnnotation annotation = ResultFolder.write(dir, bundle, job.path(), job.image(), 1, image, batch,
+			method, layers, batchSize, annotationOptions, opacity).annotation();
 		if (annotation == null) return "";
 		return "; " + annotation.componentCount() + " component(s) kept";
 	}
@@ -231,16 +208,11 @@ final class ExplainCommand {
 	}
 
 	static String safe(final String name) {
-		return name.replaceAll("[^A-Za-z0-9._-]+", "_");
+		return ResultFolder.safeName(name);
 	}
 
 	private static String uniqueStem(final Path path, final Set<String> used) {
-		final String file = path.getFileName() == null ? "image" : path.getFileName().toString();
-		final int dot = file.lastIndexOf('.');
-		final String base = safe(dot > 0 ? file.substring(0, dot) : file);
-		String stem = base;
-		for (int k = 2; !used.add(stem); k++) stem = base + "-" + k;
-		return stem;
+		return ResultFolder.uniqueStem(path, used);
 	}
 
 	private static String progress(final int i, final int total) {

@@ -1,14 +1,26 @@
 package io.github.zoomcam.ij;
 
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainOptions;
+import io.github.zoomcam.engine.ExplainResult;
+import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
+import io.github.zoomcam.engine.ZoomCamEngine;
+import io.github.zoomcam.engine.ZoomCamException;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -16,18 +28,28 @@ import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
 
-/** Caches bundles by (absolute path, modification time, device). */
+/**
+ * Caches bundles by (absolute path, modification time, device). A bundle is used under its own lock, so
+ * closing it (a changed file, {@link #releaseAll}, dispose) waits for a running explain call to finish.
+ */
 @Plugin(type = Service.class)
 public class DefaultZoomCamService extends AbstractService implements ZoomCamService {
+
+	/** Where bundles are looked for under an ImageJ/Fiji folder. */
+	static final Path MODELS = Paths.get("plugins", "Zoom-CAM", "models");
 
 	private record Key(Path path, long modified, DeviceChoice device) {}
 
 	private final Map<Key, ModelBundle> bundles = new LinkedHashMap<>();
+	private final Set<ModelBundle> closed = ConcurrentHashMap.newKeySet();
+	private boolean disposed;
 
 	@Override
 	public synchronized ModelBundle bundle(final Path path, final DeviceChoice device,
 		final Consumer<String> warnings)
 	{
+		if (disposed) throw new ZoomCamException("Zoom-CAM was shut down with Fiji; restart Fiji to explain images");
+		if (path == null) throw new ZoomCamException("no model bundle given: choose a bundle folder or .zip");
 		final Path absolute = path.toAbsolutePath().normalize();
 		final Key key = new Key(absolute, modified(absolute), device);
 		final ModelBundle cached = bundles.get(key);
@@ -35,12 +57,26 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 		// A changed file replaces its older version: drop stale entries of the same path and device.
 		bundles.entrySet().removeIf(e -> {
 			final boolean stale = e.getKey().path().equals(absolute) && e.getKey().device() == device;
-			if (stale) e.getValue().close();
+			if (stale) closeWhenIdle(e.getValue());
 			return stale;
 		});
-		final ModelBundle loaded = ModelBundle.load(absolute, device, warnings);
+		final ModelBundle loaded = ModelBundle.load(absolute, device, warnings == null ? w -> {} : warnings);
 		bundles.put(key, loaded);
 		return loaded;
+	}
+
+	@Override
+	public ExplainResult explain(final ModelBundle bundle, final List<ImageInput> images,
+		final ExplainOptions options)
+	{
+		// Lock order: the service, then a bundle (bundle(), releaseAll); here only the bundle.
+		synchronized (bundle) {
+			if (closed.contains(bundle)) {
+				throw new ZoomCamException("model " + bundle.source() + " was unloaded (its file changed or Zoom-CAM " +
+					"was shut down); run the command again");
+			}
+			return ZoomCamEngine.explain(bundle, images, options);
+		}
 	}
 
 	@Override
@@ -48,9 +84,9 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 		for (final Path dir : modelFolders()) {
 			if (!Files.isDirectory(dir)) continue;
 			try (Stream<Path> entries = Files.list(dir)) {
-				final Path found = entries.filter(p -> Files.isRegularFile(p.resolve("zoomcam.json")) || p.toString()
-					.endsWith(".zip")).sorted().findFirst().orElse(null);
-				if (found != null) return found;
+				final Path found = entries.filter(p -> Files.isRegularFile(p.resolve("zoomcam.json")) || (Files
+					.isRegularFile(p) && p.toString().endsWith(".zip"))).sorted().findFirst().orElse(null);
+				if (found != null) return found.toAbsolutePath().normalize();
 			}
 			catch (final IOException e) {
 				// unreadable folder: try the next candidate
@@ -59,18 +95,48 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 		return null;
 	}
 
-	private static Path[] modelFolders() {
-		final String pluginsDir = System.getProperty("plugins.dir");
-		final String fijiDir = System.getProperty("imagej.dir", System.getProperty("fiji.dir"));
-		return Stream.of(pluginsDir == null ? null : Paths.get(pluginsDir, "Zoom-CAM", "models"), pluginsDir == null
-			? null : Paths.get(pluginsDir, "plugins", "Zoom-CAM", "models"), fijiDir == null ? null : Paths.get(fijiDir,
-				"plugins", "Zoom-CAM", "models"), Paths.get("plugins", "Zoom-CAM", "models")).filter(
-					java.util.Objects::nonNull).toArray(Path[]::new);
+	/**
+	 * Candidate model folders, most specific first: the ImageJ folder Fiji announces (plugins.dir,
+	 * imagej.dir, ij.dir, fiji.dir), the folder two levels above this plugin's jar (Fiji.app/jars/x.jar ->
+	 * Fiji.app), and the working directory.
+	 */
+	static List<Path> modelFolders() {
+		final Set<Path> roots = new LinkedHashSet<>();
+		for (final String property : List.of("plugins.dir", "imagej.dir", "ij.dir", "fiji.dir")) {
+			final String value = System.getProperty(property);
+			if (value == null || value.isBlank()) continue;
+			final Path p = Paths.get(value);
+			roots.add(p);
+			// plugins.dir sometimes names the plugins folder itself rather than its parent
+			if (p.getFileName() != null && p.getFileName().toString().equals("plugins") && p.getParent() != null) {
+				roots.add(p.getParent());
+			}
+		}
+		final Path jarRoot = installationRoot();
+		if (jarRoot != null) roots.add(jarRoot);
+		roots.add(Paths.get(""));
+		final List<Path> folders = new ArrayList<>();
+		for (final Path root : roots) folders.add(root.resolve(MODELS).toAbsolutePath().normalize());
+		return folders.stream().distinct().toList();
+	}
+
+	/** Fiji.app for Fiji.app/jars/zoom-cam-fiji.jar; the project folder for target/classes. */
+	private static Path installationRoot() {
+		try {
+			final CodeSource source = DefaultZoomCamService.class.getProtectionDomain().getCodeSource();
+			if (source == null || source.getLocation() == null) return null;
+			final Path location = Paths.get(source.getLocation().toURI());
+			final Path parent = location.getParent();
+			return parent == null ? null : parent.getParent();
+		}
+		catch (final URISyntaxException | RuntimeException e) {
+			return null;
+		}
 	}
 
 	@Override
 	public synchronized void releaseAll() {
-		bundles.values().forEach(ModelBundle::close);
+		bundles.values().forEach(this::closeWhenIdle);
 		bundles.clear();
 	}
 
@@ -81,21 +147,39 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 
 	@Override
 	public void dispose() {
+		synchronized (this) {
+			disposed = true;
+		}
 		releaseAll();
+	}
+
+	/** Closes a bundle once no explain call holds it. */
+	private void closeWhenIdle(final ModelBundle bundle) {
+		synchronized (bundle) {
+			closed.add(bundle);
+			bundle.close();
+		}
 	}
 
 	private static long modified(final Path path) {
 		try {
 			if (Files.isDirectory(path)) {
-				final Path json = path.resolve("zoomcam.json");
-				final Path model = path.resolve("model.pt");
-				return Math.max(Files.exists(json) ? Files.getLastModifiedTime(json).toMillis() : 0, Files.exists(model)
-					? Files.getLastModifiedTime(model).toMillis() : 0);
+				long newest = 0;
+				for (final String name : List.of("zoomcam.json", "model.pt", "test_input.npy")) {
+					final Path file = path.resolve(name);
+					if (Files.exists(file)) newest = Math.max(newest, Files.getLastModifiedTime(file).toMillis());
+				}
+				return newest;
 			}
 			return Files.getLastModifiedTime(path).toMillis();
 		}
 		catch (final IOException e) {
 			return -1;
 		}
+	}
+
+	@Override
+	public String toString() {
+		return "Zoom-CAM service (" + loadedCount() + " model(s) loaded)";
 	}
 }

@@ -1,15 +1,21 @@
 package io.github.zoomcam.ij;
 
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainOptions;
+import io.github.zoomcam.engine.ExplainResult;
+import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 
 import org.scijava.service.SciJavaService;
 
 /**
  * Owns the loaded model bundles and their native resources for the whole Fiji session: commands ask it
- * for a bundle instead of loading their own, and it releases everything on dispose.
+ * for a bundle instead of loading their own, run the engine through it, and it releases everything on
+ * dispose.
  */
 public interface ZoomCamService extends SciJavaService {
 
@@ -18,9 +24,18 @@ public interface ZoomCamService extends SciJavaService {
 	 *
 	 * @param warnings receives one-line warnings (GPU fallback) when the bundle is loaded
 	 */
-	ModelBundle bundle(Path path, DeviceChoice device, java.util.function.Consumer<String> warnings);
+	ModelBundle bundle(Path path, DeviceChoice device, Consumer<String> warnings);
 
-	/** The model bundle shipped with the plugin (Fiji.app/plugins/Zoom-CAM/models/), or null when none. */
+	/**
+	 * Runs the engine on a bundle this service holds. Calls on one bundle are serialised, so two commands
+	 * running at once never share the network's state, and a bundle is never closed while in use.
+	 */
+	ExplainResult explain(ModelBundle bundle, List<ImageInput> images, ExplainOptions options);
+
+	/**
+	 * The model bundle shipped with the plugin (Fiji.app/plugins/Zoom-CAM/models/, the first bundle in
+	 * name order), or null when none is installed.
+	 */
 	Path defaultModel();
 
 	/** Closes every loaded bundle now (also done on dispose). */
