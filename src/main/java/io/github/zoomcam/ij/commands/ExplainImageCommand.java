@@ -169,11 +169,12 @@ public class ExplainImageCommand extends ZoomCamCommand {
 	}
 
 	/**
-	 * With a display, the ROI Manager is opened if needed. Headless, no window may be made: an already
-	 * existing manager is used, otherwise the ROIs stay available in the image overlay.
+	 * With a display, the ROI Manager is opened if needed. Headless, no window may be made (not even
+	 * the hidden one RoiManager.getInstance() makes for macros): an already existing manager is used,
+	 * otherwise the ROIs stay available in the image overlay.
 	 */
 	private void addToRoiManager(final List<Roi> rois) {
-		final RoiManager manager = headless() ? RoiManager.getInstance() : RoiManager.getRoiManager();
+		final RoiManager manager = headless() ? RoiManager.getRawInstance() : RoiManager.getRoiManager();
 		if (manager == null) {
 			log.info(title() + ": no ROI Manager without a display; the " + rois.size() + " ROIs are in the " +
 				"image overlay (Image > Overlay > To ROI Manager)");

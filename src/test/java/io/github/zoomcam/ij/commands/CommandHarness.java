@@ -20,6 +20,7 @@ import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.prefs.PrefService;
+import org.scijava.service.Service;
 
 /**
  * Runs the Zoom-CAM commands as Fiji does, minus imagej-legacy: a minimal SciJava Context, commands found
@@ -91,7 +92,9 @@ final class CommandHarness implements AutoCloseable {
 	/** Macro options to inputs, as imagej-legacy does; every key must name an input. */
 	static Map<String, Object> inputs(final CommandInfo info, final String options, final ImagePlus active) {
 		final List<String> names = new ArrayList<>();
-		for (final ModuleItem<?> input : info.inputs()) names.add(input.getName());
+		for (final ModuleItem<?> input : info.inputs()) {
+			if (!injected(input)) names.add(input.getName());
+		}
 		for (final String key : keys(options)) {
 			if (!names.contains(key)) {
 				throw new AssertionError("'" + key + "' is not a parameter of \"" + info.getMenuPath().getLeaf().getName() +
@@ -101,6 +104,7 @@ final class CommandHarness implements AutoCloseable {
 		final Map<String, Object> inputs = new LinkedHashMap<>();
 		final String padded = options.endsWith(" ") ? options : options + " ";
 		for (final ModuleItem<?> input : info.inputs()) {
+			if (injected(input)) continue;
 			if (ImagePlus.class.isAssignableFrom(input.getType())) {
 				if (active != null) inputs.put(input.getName(), active);
 				continue;
@@ -109,6 +113,11 @@ final class CommandHarness implements AutoCloseable {
 			if (value != null) inputs.put(input.getName(), value);
 		}
 		return inputs;
+	}
+
+	/** Services and the context are injected by SciJava, never given by a macro. */
+	static boolean injected(final ModuleItem<?> input) {
+		return Service.class.isAssignableFrom(input.getType()) || Context.class.isAssignableFrom(input.getType());
 	}
 
 	/** Runs a command by menu label with a macro option string, on the given active image. */

@@ -1,0 +1,21 @@
+// Zoom-CAM for Fiji: pseudo-labels for a folder of images (Plugins > Zoom-CAM > Generate Pseudo-Labels...).
+// Writes, per image, the folder that ./zoomcam explain writes: heatmaps.tif, mask.tif, labels.tif, rois.zip,
+// boxes.csv, overlay.png and result.json. Existing results are kept (overwrite=false).
+//
+// Headless, e.g. on a cluster node:
+//   ImageJ-linux64 --headless --console -macro batch_folder.ijm "input=[/data/images] output=[/data/zoomcam]"
+// optional: model=[/path/to/bundle] target=top1 (default p>=0.5)
+// Without arguments (Plugins > Macros > Run...), the bundled samples are labelled into the temp folder.
+
+args = getArgument();
+input = call("ij.Macro.getValue", args, "input", getDirectory("imagej") + "plugins/Zoom-CAM/samples/images");
+output = call("ij.Macro.getValue", args, "output", getDirectory("temp") + "zoomcam-pseudo-labels");
+model = call("ij.Macro.getValue", args, "model", "");
+target = call("ij.Macro.getValue", args, "target", "p>=0.5");
+
+options = "input_folder=[" + input + "] file_pattern=*.tif;*.tiff;*.png recursive=false output_folder=[" + output + "]";
+if (model != "")
+	options = options + " model=[" + model + "]";
+options = options + " method=zoomcam layers=default target=" + target + " threshold=default keep=largest min_area=1 device=auto opacity=0.5 overwrite=false";
+run("Generate Pseudo-Labels...", options);
+print("Zoom-CAM pseudo-labels of " + input + " are in " + output);

@@ -1,0 +1,16 @@
+// Zoom-CAM for Fiji: explain the active image (Plugins > Zoom-CAM > Explain Image...).
+// Opens a sample image of the bundled synthetic-cells model when no image is open, then shows the
+// per-layer heatmaps, the Zoom-CAM map, the label image, the overlay (heatmap, outlines, boxes) and the
+// Results table (one row per pseudo-label component). Run it with Plugins > Macros > Run...
+// Leaving out model= uses the bundled model; add model=[/path/to/bundle] for your own.
+
+if (nImages == 0)
+	open(getDirectory("imagej") + "plugins/Zoom-CAM/samples/images/img_00003.tif");
+title = getTitle();
+run("Explain Image...", "method=zoomcam layers=default target=p>=0.5 threshold=default keep=largest min_area=1 device=auto planes=current show_heatmaps=true show_map=true show_overlay=true opacity=0.5 add_to_roi_manager=true show_labels=true show_table=true");
+
+selectImage(title);
+print(title + ": " + nResults + " pseudo-label component(s), " + Overlay.size + " overlay element(s)");
+for (i = 0; i < nResults; i++) {
+	print("  " + getResultString("class", i) + " " + d2s(getResult("score", i), 3) + ": box at (" + getResult("x", i) + ", " + getResult("y", i) + "), " + getResult("width", i) + " x " + getResult("height", i) + " px, area " + getResult("area_px", i) + " px");
+}
