@@ -5,6 +5,7 @@ import ij.measure.Calibration;
 import io.github.zoomcam.engine.Aggregation;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainCancelledException;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageExplanation;
@@ -15,7 +16,6 @@ import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.engine.ZoomCamEngine;
 import io.github.zoomcam.engine.ZoomCamException;
 import io.github.zoomcam.ij.AtomicFiles;
-import io.github.zoomcam.ij.HeatmapImages;
 import io.github.zoomcam.ij.ImageConversion;
 import io.github.zoomcam.ij.ImageFiles;
 import io.github.zoomcam.ij.ResultJson;
@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,11 +47,16 @@ final class ExplainCommand {
 
 	int run(final String[] args) {
 		final CliArgs a = new CliArgs("explain", args, Set.of("model", "out", "layers", "target", "method",
-			"aggregation", "device", "batch", "gradcam-layer"), Set.of("overwrite", "input-size-maps"));
+			"aggregation", "device", "batch", "gradcam-layer", "scorecam-channels", "scorecam-batch"), Set.of(
+				"overwrite", "input-size-maps"));
 		final Path model = Paths.get(a.require("model", "give the bundle folder or .zip"));
 		final Path outDir = Paths.get(a.require("out", "give the folder to write results to"));
 		if (a.positional().isEmpty()) throw new ZoomCamException("no images given: list image files after the options");
-		final CamMethod method = CamMethod.parse(a.get("method", "zoomcam"));
+		// --method NAME[,NAME...]: the first is the main method (heatmaps.tif, result.json "method"); each
+		// further one gets its own stack heatmaps[-CLASS]-<method>.tif.
+		final List<CamMethod> methods = CamMethod.parseList(a.get("method", "zoomcam"));
+		final int scorecamChannels = a.integer("scorecam-channels", ExplainOptions.DEFAULT_SCORECAM_CHANNELS, 0);
+		final int scorecamBatch = a.integer("scorecam-batch", ExplainOptions.DEFAULT_SCORECAM_BATCH, 1);
 		final Aggregation aggregation = Aggregation.parse(a.get("aggregation", "max"));
 		final DeviceChoice device = DeviceChoice.parse(a.get("device", "auto"));
 		final int batchSize = a.integer("batch", 1, 1);
@@ -64,14 +68,15 @@ final class ExplainCommand {
 				.selfTest().passed() ? "passed" : "FAILED"));
 			final List<String> layers = ExplainOptions.parseLayers(a.get("layers", "default"), bundle.manifest());
 			String gradcamLayer = a.get("gradcam-layer", null);
-			if (gradcamLayer == null && method == CamMethod.GRADCAM && a.get("layers", null) != null &&
-				layers.size() == 1)
+			if (gradcamLayer == null && methods.stream().noneMatch(CamMethod::multiLayer) && a.get("layers",
+				null) != null && layers.size() == 1)
 			{
 				gradcamLayer = layers.get(0);
 			}
 			targets.validate(bundle.manifest());
 			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withTargets(targets)
-				.withAggregation(aggregation).withGradcamLayer(gradcamLayer);
+				.withAggregation(aggregation).withGradcamLayer(gradcamLayer).withMethods(methods).withScorecamChannels(
+					scorecamChannels).withScorecamBatch(scorecamBatch);
 			// Fail on a bad layer name now, not after reading every image.
 			for (final String l : layers) {
 				if (bundle.manifest().layerIndex(l) < 0) {
@@ -109,7 +114,7 @@ final class ExplainCommand {
 					failed++;
 				}
 				if (pending.size() == batchSize || (i == inputs.size() - 1 && !pending.isEmpty())) {
-					final int[] counts = explainBatch(bundle, pending, options, method, layers, outDir, i + 1, inputs
+					final int[] counts = explainBatch(bundle, pending, options, methods, layers, outDir, i + 1, inputs
 						.size());
 					done += counts[0];
 					failed += counts[1];
@@ -124,18 +129,23 @@ final class ExplainCommand {
 
 	/** Returns {explained, failed}. A failing batch is retried image by image so one bad image costs only itself. */
 	private int[] explainBatch(final ModelBundle bundle, final List<Job> jobs, final ExplainOptions options,
-		final CamMethod method, final List<String> layers, final Path outDir, final int position, final int total)
+		final List<CamMethod> methods, final List<String> layers, final Path outDir, final int position,
+		final int total)
 	{
 		final ExplainResult result;
 		try {
-			result = ZoomCamEngine.explain(bundle, jobs.stream().map(Job::input).toList(), options);
+			result = ZoomCamEngine.explain(bundle, jobs.stream().map(Job::input).toList(), options,
+				new MethodOutputs.Progress(err));
+		}
+		catch (final ExplainCancelledException e) {
+			throw e;
 		}
 		catch (final ZoomCamException e) {
 			if (jobs.size() > 1) {
 				int ok = 0;
 				int bad = 0;
 				for (final Job job : jobs) {
-					final int[] c = explainBatch(bundle, List.of(job), options, method, layers, outDir, position, total);
+					final int[] c = explainBatch(bundle, List.of(job), options, methods, layers, outDir, position, total);
 					ok += c[0];
 					bad += c[1];
 				}
@@ -150,7 +160,7 @@ final class ExplainCommand {
 			final Job job = jobs.get(j);
 			final ImageExplanation image = result.images().get(j);
 			try {
-				write(bundle, job, image, result, method, layers, outDir.resolve(job.stem()), jobs.size());
+				write(bundle, job, image, result, methods, layers, outDir.resolve(job.stem()), jobs.size());
 				image.warnings().forEach(w -> err.println("warning: " + w));
 				err.println(progress(position - jobs.size() + j + 1, total) + job.path() + ": " + summary(image) + String
 					.format(Locale.ROOT, " (%.0f ms/image)", result.timings().totalMs() / jobs.size()));
@@ -165,20 +175,15 @@ final class ExplainCommand {
 	}
 
 	private static void write(final ModelBundle bundle, final Job job, final ImageExplanation image,
-		final ExplainResult batch, final CamMethod method, final List<String> layers, final Path dir,
+		final ExplainResult batch, final List<CamMethod> methods, final List<String> layers, final Path dir,
 		final int batchSize)
 	{
-		final Map<String, String> files = new LinkedHashMap<>();
-		final boolean several = image.targets().size() > 1;
-		for (final TargetExplanation t : image.targets()) {
-			final String name = several ? "heatmaps-" + safe(t.className()) + ".tif" : "heatmaps.tif";
-			HeatmapImages.writeTiff(HeatmapImages.stack(t, method, job.stem() + " " + t.className(), job
-				.calibration()), dir.resolve(name));
-			files.put(t.className(), name);
-		}
+		final Map<CamMethod, Map<String, String>> files = MethodOutputs.writeHeatmaps(image, methods, job.stem(), job
+			.calibration(), dir);
 		// result.json last: its presence marks a complete result folder.
-		AtomicFiles.writeString(dir.resolve("result.json"), ResultJson.of(bundle, job.path().toAbsolutePath()
-			.toString(), image, batch, method, layers, files, batchSize));
+		AtomicFiles.writeString(dir.resolve("result.json"), MethodOutputs.withMethods(ResultJson.of(bundle, job.path()
+			.toAbsolutePath().toString(), image, batch, methods.get(0), layers, files.get(methods.get(0)), batchSize),
+			files));
 	}
 
 	private static String summary(final ImageExplanation image) {

@@ -1,5 +1,6 @@
 package io.github.zoomcam.cli;
 
+import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.ZoomCamException;
 
 import java.io.PrintStream;
@@ -16,13 +17,18 @@ public final class Main {
 		"",
 		"commands:",
 		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target top1|topK|p>=P|CLASS,...]",
-		"          [--method zoomcam|gradcam] [--aggregation max|mean] [--device auto|cpu|gpu] [--batch N]",
+		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
+		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
 		"          [--overwrite] IMAGE...",
-		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam') and result.json",
+		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam') and result.json;",
+		"      methods: " + CamMethod.names() + " (or all); each method after the",
+		"      first adds heatmaps-<method>.tif",
 		"  info --model BUNDLE [--device auto|cpu|gpu]",
 		"      prints the bundle, its layers with resolutions and the self-test result",
 		"  speed --model BUNDLE [--batch 1,8] [--repeats N] [--warmup N] [--layers all] [--device cpu]",
-		"      engine benchmark: ms/image of network passes alone and of the full explain",
+		"        [--methods all|METHOD,...] [--scorecam-channels N] [--scorecam-batch N]",
+		"      engine benchmark: ms/image of network passes alone and of the full explain (per method",
+		"      with --methods)",
 		"  synth --n N --seed S --out DIR [--size 128..224] [--channels 1|3] [--bit-depth 8|16]",
 		"      synthetic fluorescence micrographs with exact ground truth (labels, instances, boxes)",
 		"  help",
