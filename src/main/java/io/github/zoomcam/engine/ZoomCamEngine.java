@@ -23,13 +23,16 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Computes Zoom-CAM (and Grad-CAM) maps for a batch of images with one forward pass and one backward
- * pass per target rank, for all layers at once.
+ * Computes the CAM maps of {@link CamMethod} (Zoom-CAM, Grad-CAM, Grad-CAM++, HiResCAM, XGrad-CAM,
+ * Layer-CAM, Score-CAM) for a batch of images. All gradient methods share one forward pass and one backward
+ * pass per target rank, for all layers at once: asking for several costs no further network passes.
  *
  * <p>The bundle's network takes one zero "delta" tensor per layer and adds it to that layer's output, so
  * after a backward pass the delta's gradient is dS/dA for the layer. Several targets per image reuse the
- * forward graph (retained between backward passes). All map arithmetic runs as NDArray operations on the
- * model's device, and the finished maps come to the host in a single copy.</p>
+ * forward graph (retained between backward passes). Score-CAM needs no backward pass; its masked images
+ * run through the network in batches on the model's device after the gradient methods, once for all
+ * targets. All map arithmetic runs as batched NDArray operations on the model's device, and the finished
+ * maps of every method come to the host in a single copy.</p>
  */
 public final class ZoomCamEngine {
 

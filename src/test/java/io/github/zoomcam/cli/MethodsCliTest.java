@@ -6,7 +6,13 @@ import ij.IJ;
 import ij.ImagePlus;
 import io.github.zoomcam.Fixtures;
 import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainOptions;
+import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.NpyArray;
+import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.engine.ZoomCamEngine;
+import io.github.zoomcam.ij.HeatmapImages;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +82,25 @@ class MethodsCliTest {
 		assertEquals("heatmaps-gradcampp.tif", byMethod.get("gradcam++").getAsString());
 		assertEquals("heatmaps.tif", byMethod.get("zoomcam").getAsString());
 		ExplainCliTest.assertNoTemporaryFiles(out);
+	}
+
+	@Test
+	void heatmapStacksLabelTheirSlicesWithTheMethodAndLayer() {
+		try (ModelBundle bundle = ModelBundle.load(Fixtures.BUNDLE, DeviceChoice.CPU, w -> {})) {
+			final TargetExplanation t = ZoomCamEngine.explain(bundle, List.of(Fixtures.read(Fixtures.RGB_IMAGE)),
+				ExplainOptions.defaults().withMethods(List.of(CamMethod.values())).withScorecamChannels(4)).images()
+				.get(0).targets().get(0);
+			for (final CamMethod m : CamMethod.values()) {
+				final ImagePlus stack = HeatmapImages.stack(t, m, "t", null);
+				final int n = stack.getStackSize();
+				assertEquals(m.multiLayer() ? 6 : 1, n, m.id());
+				// A one-slice ImagePlus shows its Info instead of the slice label; Info names the method.
+				if (n > 1) assertEquals(m.label(), stack.getStack().getSliceLabel(n));
+				assertTrue(((String) stack.getProperty("Info")).endsWith("method=" + m.id()), m.id());
+				final float[] pixels = (float[]) stack.getStack().getProcessor(n).getPixels();
+				org.junit.jupiter.api.Assertions.assertArrayEquals(t.map(m).toArray(), pixels, 0f, m.id());
+			}
+		}
 	}
 
 	@Test
