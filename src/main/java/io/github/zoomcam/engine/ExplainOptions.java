@@ -47,6 +47,14 @@ public record ExplainOptions(List<String> layers, TargetSpec targets, Aggregatio
 		if (scorecamBatch < 1) throw new ZoomCamException("the Score-CAM batch must be 1 or more, got " + scorecamBatch);
 	}
 
+	/** Options with the default methods (Zoom-CAM and Grad-CAM) and Score-CAM settings. */
+	public ExplainOptions(final List<String> layers, final TargetSpec targets, final Aggregation aggregation,
+		final String gradcamLayer, final boolean mapsAtOriginalSize)
+	{
+		this(layers, targets, aggregation, gradcamLayer, mapsAtOriginalSize, null, DEFAULT_SCORECAM_CHANNELS,
+			DEFAULT_SCORECAM_BATCH);
+	}
+
 	/** The bundle's default layers and Grad-CAM layer, top-1 class, max fusion, Zoom-CAM and Grad-CAM. */
 	public static ExplainOptions defaults() {
 		return new ExplainOptions(List.of(), TargetSpec.TOP1, Aggregation.MAX, null, true, null,

@@ -43,6 +43,41 @@ public record TargetExplanation(int classIndex, String className, float score, f
 			methods));
 	}
 
+	/**
+	 * An explanation with only the Zoom-CAM and Grad-CAM maps (either may be absent: null fused map), as
+	 * before per-method maps existed; {@link #methods} is derived from them.
+	 */
+	public TargetExplanation(final int classIndex, final String className, final float score,
+		final float probability, final List<String> layers, final List<FloatMap> rawLayerMaps,
+		final List<FloatMap> layerMapsAtInput, final List<FloatMap> layerMapsAtOriginal, final FloatMap zoomCamAtInput,
+		final FloatMap zoomCamAtOriginal, final String gradCamLayer, final FloatMap gradCamRaw,
+		final FloatMap gradCamAtInput, final FloatMap gradCamAtOriginal)
+	{
+		this(classIndex, className, score, probability, layers, rawLayerMaps, layerMapsAtInput, layerMapsAtOriginal,
+			zoomCamAtInput, zoomCamAtOriginal, gradCamLayer, gradCamRaw, gradCamAtInput, gradCamAtOriginal,
+			legacyMethods(layers, rawLayerMaps, layerMapsAtInput, layerMapsAtOriginal, zoomCamAtInput,
+				zoomCamAtOriginal, gradCamLayer, gradCamRaw, gradCamAtInput, gradCamAtOriginal));
+	}
+
+	private static Map<CamMethod, MethodMaps> legacyMethods(final List<String> layers,
+		final List<FloatMap> rawLayerMaps, final List<FloatMap> layerMapsAtInput,
+		final List<FloatMap> layerMapsAtOriginal, final FloatMap zoomCamAtInput, final FloatMap zoomCamAtOriginal,
+		final String gradCamLayer, final FloatMap gradCamRaw, final FloatMap gradCamAtInput,
+		final FloatMap gradCamAtOriginal)
+	{
+		final Map<CamMethod, MethodMaps> methods = new EnumMap<>(CamMethod.class);
+		if (zoomCamAtInput != null) {
+			methods.put(CamMethod.ZOOMCAM, new MethodMaps(CamMethod.ZOOMCAM, layers, rawLayerMaps, layerMapsAtInput,
+				layerMapsAtOriginal, zoomCamAtInput, zoomCamAtOriginal));
+		}
+		if (gradCamAtInput != null) {
+			methods.put(CamMethod.GRADCAM, new MethodMaps(CamMethod.GRADCAM, List.of(gradCamLayer), gradCamRaw == null
+				? List.of() : List.of(gradCamRaw), List.of(gradCamAtInput), gradCamAtOriginal == null ? List.of()
+					: List.of(gradCamAtOriginal), gradCamAtInput, gradCamAtOriginal));
+		}
+		return methods;
+	}
+
 	/** The methods computed for this target, in {@link CamMethod} order. */
 	public Set<CamMethod> computedMethods() {
 		return methods.keySet();

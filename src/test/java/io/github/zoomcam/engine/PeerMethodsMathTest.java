@@ -144,6 +144,22 @@ class PeerMethodsMathTest {
 	}
 
 	@Test
+	void legacyConstructorsKeepWorking() {
+		final FloatMap zIn = FloatMap.of(2, 1, new float[] {0, 1});
+		final FloatMap zOrig = FloatMap.of(3, 1, new float[] {0, 0.5f, 1});
+		final FloatMap gIn = FloatMap.of(2, 1, new float[] {1, 0});
+		final TargetExplanation t = new TargetExplanation(1, "rod", 0.5f, 0.3f, List.of("a"), List.of(zIn), List.of(zIn),
+			List.of(zOrig), zIn, zOrig, "a", zIn, gIn, null);
+		assertSame(zOrig, t.map(CamMethod.ZOOMCAM));
+		assertSame(gIn, t.map(CamMethod.GRADCAM), "input size when the original was not computed");
+		assertEquals(EnumSet.of(CamMethod.ZOOMCAM, CamMethod.GRADCAM), t.computedMethods());
+		assertThrows(ZoomCamException.class, () -> t.map(CamMethod.SCORECAM));
+		final ExplainOptions o = new ExplainOptions(List.of(), null, null, null, false);
+		assertEquals(EnumSet.of(CamMethod.ZOOMCAM, CamMethod.GRADCAM), o.methods());
+		assertEquals(ExplainOptions.DEFAULT_SCORECAM_CHANNELS, o.scorecamChannels());
+	}
+
+	@Test
 	void optionsDefaultToZoomCamAndGradCamAndCheckTheirValues() {
 		final ExplainOptions d = ExplainOptions.defaults();
 		assertEquals(EnumSet.of(CamMethod.ZOOMCAM, CamMethod.GRADCAM), d.methods());
