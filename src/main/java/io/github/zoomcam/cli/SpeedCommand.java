@@ -93,8 +93,9 @@ final class SpeedCommand {
 
 	/**
 	 * One line per method and batch size: the median ms/image of an explain call that computes that method
-	 * alone (top-1 target, maps at the model input size), and the passes it ran; the network's forward and
-	 * backward passes alone (Zoom-CAM's layers) for comparison.
+	 * alone (top-1 target, maps at the model input size), and the passes it ran; then, for several methods,
+	 * one line "together" for all of them in one call. network_ms/img: the forward and backward passes alone
+	 * (for the Zoom-CAM layers), for comparison.
 	 */
 	private int perMethod(final ModelBundle bundle, final ExplainOptions options, final List<CamMethod> methods,
 		final int[] batches, final int repeats, final int warmup)
@@ -112,8 +113,13 @@ final class SpeedCommand {
 				network[i] = time(() -> ZoomCamEngine.networkPassesOnly(bundle, images, options)) / batch;
 			}
 			final double n = median(network);
-			for (final CamMethod method : methods) {
-				final ExplainOptions one = options.withMethods(List.of(method));
+			final List<List<CamMethod>> runs = new ArrayList<>();
+			for (final CamMethod method : methods) runs.add(List.of(method));
+			// All of them in one call: the gradient methods share their passes.
+			if (methods.size() > 1) runs.add(methods);
+			for (final List<CamMethod> run : runs) {
+				final ExplainOptions one = options.withMethods(run);
+				final String name = run.size() == 1 ? run.get(0).id() : "together";
 				for (int i = 0; i < warmup; i++) ZoomCamEngine.explain(bundle, images, one);
 				final double[] full = new double[repeats];
 				final Timings[] last = new Timings[1];
@@ -121,7 +127,7 @@ final class SpeedCommand {
 					full[i] = time(() -> last[0] = ZoomCamEngine.explain(bundle, images, one).timings()) / batch;
 				}
 				final Timings t = last[0];
-				out.println(String.format(Locale.ROOT, "%5d  %-9s  %14.1f  %14.1f  %d %d %d  %11.0f", batch, method.id(),
+				out.println(String.format(Locale.ROOT, "%5d  %-9s  %14.1f  %14.1f  %d %d %d  %11.0f", batch, name,
 					median(full), n, t.forwardPasses() + t.maskedForwardPasses(), t.backwardPasses(), t.maskedImages(),
 					peakRssMb()));
 			}

@@ -175,5 +175,8 @@ class MethodsCliTest {
 		assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*1\\s+layercam\\s+[0-9.]+\\s+[0-9.]+\\s+1 1 0\\s+.*")),
 			r.out());
 		assertNotEquals(-1, r.out().indexOf("top 8 channels"), r.out());
+		// All methods in one call: still one forward and one backward pass, plus Score-CAM's masked batch.
+		assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s*1\\s+together\\s+[0-9.]+\\s+[0-9.]+\\s+2 1 9\\s+.*")),
+			r.out());
 	}
 }
