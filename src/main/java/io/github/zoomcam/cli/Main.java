@@ -1,5 +1,6 @@
 package io.github.zoomcam.cli;
 
+import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.ZoomCamException;
 
 import java.io.PrintStream;
@@ -18,17 +19,21 @@ public final class Main {
 		"  demo [--out demo-output] [--method zoomcam|gradcam]",
 		"      explains the bundled sample images with the bundled model, writes every output, prints the scores",
 		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target top1|topK|p>=P|CLASS,...]",
-		"          [--method zoomcam|gradcam] [--aggregation max|mean] [--device auto|cpu|gpu] [--batch N]",
+		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
+		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
 		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",
 		"          [--opacity 0.5] [--no-pseudo-labels] [--overwrite] IMAGE...",
 		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam'), mask.tif, labels.tif,",
-		"      rois.zip, boxes.csv, overlay.png and result.json",
+		"      rois.zip, boxes.csv, overlay.png and result.json; methods: " + CamMethod.names() + " (or all);",
+		"      each method after the first adds heatmaps-<method>.tif; pseudo-labels use the first",
 		"  evaluate --pred DIR --truth DIR [--classes FILE] [--csv FILE] [--small-area 1024]",
 		"      per-class IoU/mIoU (Table II), localization errors (Table I), MaxBoxAccV2, small-object recall",
 		"  info --model BUNDLE [--device auto|cpu|gpu]",
 		"      prints the bundle, its layers with resolutions and the self-test result",
 		"  speed --model BUNDLE [--batch 1,8] [--repeats N] [--warmup N] [--layers all] [--device cpu]",
-		"      engine benchmark: ms/image of network passes alone and of the full explain",
+		"        [--methods all|METHOD,...] [--scorecam-channels N] [--scorecam-batch N]",
+		"      engine benchmark: ms/image of network passes alone and of the full explain (per method",
+		"      with --methods)",
 		"  synth --n N --seed S --out DIR [--size 128..224] [--channels 1|3] [--bit-depth 8|16]",
 		"      synthetic fluorescence micrographs with exact ground truth (labels, instances, boxes)",
 		"  benchmark [--n 200] [--seed 1000] [--model BUNDLE] [--out benchmark-output] [--batch 8]",
