@@ -22,7 +22,6 @@ import io.github.zoomcam.ij.PseudoLabelOutputs;
 import io.github.zoomcam.ij.ResultJson;
 import io.github.zoomcam.engine.FloatMap;
 import io.github.zoomcam.labels.AnnotationOptions;
-import io.github.zoomcam.labels.Annotator;
 import io.github.zoomcam.labels.ImageAnnotation;
 import io.github.zoomcam.labels.Keep;
 import io.github.zoomcam.labels.Threshold;
@@ -196,7 +195,7 @@ final class ExplainCommand {
 		final CamMethod method = methods.get(0);
 		ImageAnnotation annotation = null;
 		if (annotationOptions != null) {
-			annotation = Annotator.annotate(image, method, annotationOptions);
+			annotation = PseudoLabelOutputs.annotate(image, method, annotationOptions);
 			final FloatMap heatmap = PseudoLabelOutputs.maxOf(image.targets().stream().map(t -> t.map(method))
 				.toList());
 			PseudoLabelOutputs.writeAll(annotation, heatmap, job.image(), 1, opacity, dir);
