@@ -3,7 +3,9 @@
 the expected maps from the independent reference (tools/reference_cam.py).
 
 Run once from the repository root with Debian's python3-torch (1.13):
-    /usr/bin/python3 tools/make_fixtures.py
+    /usr/bin/python3 tools/make_fixtures.py                 # everything: bundle, images, expected maps
+    /usr/bin/python3 tools/make_fixtures.py --methods-only  # only expected/methods.npz, from the committed
+                                                            # bundle and images (model.pt stays unchanged)
 Outputs go to src/test/resources/fixtures/. CI never runs this; it only reads the outputs.
 """
 import json
@@ -113,7 +115,88 @@ def run_case(model, layer_names, gradcam_layer, planes, bit_depth, targets_fn, p
         entries[p + "gradcam_original"] = r["gradcam"]["original"]
 
 
+def read_images():
+    """The committed test images as the reference sees them (the same pixels the Java side reads)."""
+    rgb8 = np.array(Image.open(os.path.join(ROOT, "images", "cells_rgb.png")).convert("RGB"))
+    grey16 = np.array(Image.open(os.path.join(ROOT, "images", "cells_grey16.tif"))).astype(np.uint16)
+    return to_planes(rgb8=rgb8), to_planes(grey16=grey16)
+
+
+METHODS = ("zoomcam", "gradcam", "gradcampp", "hirescam", "xgradcam", "layercam", "scorecam")
+# Score-CAM channel limit of the "limited" cases: fewer than the 24 channels of features.12, at a cut with
+# a clear variance gap on both test images (reference_cam.choose_channels checks it).
+SCORECAM_LIMIT = 10
+
+
+def run_methods_case(model, layer_names, gradcam_layer, planes, bit_depth, targets_fn, prefix, entries,
+                     aggregation="max", scorecam_channels=0, output_kind="softmax", methods=METHODS):
+    x = reference_cam.preprocess(planes, bit_depth, VALUE_RANGE, MEAN, STD, INPUT_HW)
+    with torch.no_grad():
+        logits = model(x)[0]
+    probabilities = torch.sigmoid(logits) if output_kind == "sigmoid" else torch.softmax(logits, 0)
+    targets = targets_fn(probabilities)
+    logits_np, results = reference_cam.explain_methods(
+        model, layer_names, x, targets, planes.shape[1:], gradcam_layer, aggregation, scorecam_channels,
+        output_kind, methods)
+    entries[prefix + "logits"] = logits_np
+    entries[prefix + "targets"] = np.array(targets)
+    for k, per_method in enumerate(results):
+        for method, maps in per_method.items():
+            p = "%st%d_%s_" % (prefix, k, method)
+            for i, raw in enumerate(maps["raw"]):
+                entries[p + "raw%d" % i] = raw
+                if float(np.abs(raw).max()) == 0.0:
+                    print("warning: %sraw%d is all zero; the test of it checks little" % (p, i))
+            entries[p + "layers_input"] = maps["layers_input"]
+            entries[p + "layers_original"] = maps["layers_original"]
+            entries[p + "input"] = maps["input"]
+            entries[p + "original"] = maps["original"]
+
+
+def make_method_fixtures(model=None):
+    """expected/methods.npz: every CAM method on the committed bundle and images."""
+    bundle_dir = os.path.join(ROOT, "tiny-bundle")
+    with open(os.path.join(bundle_dir, "zoomcam.json")) as f:
+        manifest = json.load(f)
+    model = model if model is not None else make_model()
+    # The eager model must be the one in the committed bundle: same weights, same test logits.
+    test_input = torch.from_numpy(np.load(os.path.join(bundle_dir, "test_input.npy")))
+    with torch.no_grad():
+        drift = (model(test_input)[0] - torch.tensor(manifest["test"]["expected_logits"])).abs().max().item()
+    if drift > 1e-6:
+        raise SystemExit("error: make_model() no longer reproduces the committed bundle (logit drift %g)" % drift)
+    layer_names = [l["name"] for l in manifest["layers"]]
+    gradcam_layer = manifest["gradcam_layer"]
+    (rgb_planes, rgb_bits), (grey_planes, grey_bits) = read_images()
+
+    def top(k):
+        return lambda p: [int(i) for i in torch.argsort(p, descending=True)[:k]]
+
+    e = {"scorecam_limit": np.array([SCORECAM_LIMIT])}
+    # One image, top-1, default layers, max fusion; Score-CAM over all 24 channels.
+    run_methods_case(model, layer_names, gradcam_layer, rgb_planes, rgb_bits, top(1), "single_", e)
+    # Two images of different sizes in one batch, two targets each; Score-CAM over all channels.
+    run_methods_case(model, layer_names, gradcam_layer, rgb_planes, rgb_bits, top(2), "batch_img0_", e)
+    run_methods_case(model, layer_names, gradcam_layer, grey_planes, grey_bits, top(2), "batch_img1_", e)
+    # Score-CAM with the channel limit, on both images (top-2).
+    for i, (planes, bits) in enumerate([(rgb_planes, rgb_bits), (grey_planes, grey_bits)]):
+        run_methods_case(model, layer_names, gradcam_layer, planes, bits, top(2), "limit_img%d_" % i, e,
+                         scorecam_channels=SCORECAM_LIMIT, methods=("scorecam",))
+    # A multi-label reading of the same network: Score-CAM on sigmoid probabilities.
+    run_methods_case(model, layer_names, gradcam_layer, rgb_planes, rgb_bits, top(1), "sigmoid_", e,
+                     output_kind="sigmoid", methods=("scorecam",))
+    # Another layer choice: single-layer methods at features.9, Layer-CAM over features.4 and features.9
+    # fused by the mean.
+    run_methods_case(model, ["features.4", "features.9"], "features.9", rgb_planes, rgb_bits, top(1), "layer9_",
+                     e, aggregation="mean")
+    save_case(os.path.join(ROOT, "expected", "methods.npz"), e)
+    print("expected/methods.npz written (%d arrays)" % len(e))
+
+
 def main():
+    if "--methods-only" in sys.argv[1:]:
+        make_method_fixtures()
+        return
     os.makedirs(os.path.join(ROOT, "expected"), exist_ok=True)
     os.makedirs(os.path.join(ROOT, "images"), exist_ok=True)
     model = make_model()
@@ -152,6 +235,7 @@ def main():
     run_case(model, layer_names, gradcam_layer, rgb_planes, rgb_bits, top(2), "img0_", batch)
     run_case(model, layer_names, gradcam_layer, grey_planes, grey_bits, top(2), "img1_", batch)
     save_case(os.path.join(ROOT, "expected", "batch_top2.npz"), batch)
+    make_method_fixtures(model)
     print("fixtures written to %s (layers: %s)" % (os.path.abspath(ROOT), ", ".join(layer_names)))
 
 

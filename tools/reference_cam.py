@@ -147,3 +147,153 @@ def time_zoomcam(model, layer_names, batch, repeats, warmup=2):
     finally:
         hooked.close()
     return float(np.median(times))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Peer CAM methods (issue 6). Same conventions as above: A_k channel k of a layer's activation, g_k = dS/dA_k
+# for the class logit S, sums over i, j over the layer's positions. The CAM arithmetic runs in float64 on
+# the float32 activations and gradients; Score-CAM's masked inputs and model runs are float32, one image at
+# a time, so nothing here mirrors the Java engine's batching.
+#
+#   gradcam     w_k = mean_ij g_k;                                      L = ReLU(sum_k w_k A_k)
+#   gradcam++   alpha = g^2 / (2 g^2 + sum_ab A_k,ab g^3) (0 where the denominator is 0),
+#               w_k = sum_ij alpha_ij ReLU(g_ij);                       L = ReLU(sum_k w_k A_k)
+#   hirescam    L = ReLU(sum_k g_k * A_k)  (element-wise; = Zoom-CAM's layer map), at the Grad-CAM layer
+#   xgradcam    w_k = sum_ij A_k,ij g_k,ij / sum_ab A_k,ab (0 where the sum is 0); L = ReLU(sum_k w_k A_k)
+#   layercam    per layer L = ReLU(sum_k ReLU(g_k) * A_k); normalised, upsampled, fused (max or mean)
+#   scorecam    H_k = N(U(A_k)) (upsample to the input, then min-max); w_k = p_c(X * H_k) - p_c(0), 0 for a
+#               constant U(A_k); p = softmax (or sigmoid for multi-label bundles) of the logits, in float64;
+#               L = ReLU(sum_k w_k A_k) over all channels, or over the N channels of largest spatial
+#               variance (population variance) when a channel limit N is given
+# ---------------------------------------------------------------------------------------------------------
+
+SINGLE_LAYER = ("gradcam", "gradcampp", "hirescam", "xgradcam", "scorecam")
+
+
+def _single_layer_raw(method, a, g):
+    """a, g: float64 (C, h, w). Returns the raw (h, w) map of a gradient method."""
+    if method == "gradcam":
+        w = g.mean(dim=(1, 2))
+        return torch.relu((w[:, None, None] * a).sum(0))
+    if method == "gradcampp":
+        g2 = g * g
+        g3 = g2 * g
+        s = a.sum(dim=(1, 2))[:, None, None]
+        denominator = 2 * g2 + s * g3
+        alpha = torch.where(denominator != 0, g2 / torch.where(denominator != 0, denominator,
+                                                                torch.ones_like(denominator)),
+                            torch.zeros_like(g2))
+        w = (alpha * torch.relu(g)).sum(dim=(1, 2))
+        return torch.relu((w[:, None, None] * a).sum(0))
+    if method == "hirescam":
+        return torch.relu((g * a).sum(0))
+    if method == "xgradcam":
+        s = a.sum(dim=(1, 2))
+        safe = torch.where(s != 0, s, torch.ones_like(s))
+        w = torch.where(s != 0, (a * g).sum(dim=(1, 2)) / safe, torch.zeros_like(s))
+        return torch.relu((w[:, None, None] * a).sum(0))
+    raise ValueError(method)
+
+
+def _finish(raws, input_hw, original_hw, aggregation):
+    """Normalise each raw map, upsample to both sizes, fuse. raws: list of float64 (h, w)."""
+    at_input = [upsample(normalise(m), input_hw) for m in raws]
+    at_orig = [upsample(normalise(m), original_hw) for m in raws]
+    stack_in = torch.stack(at_input)
+    stack_orig = torch.stack(at_orig)
+    if aggregation == "max":
+        fused_in, fused_orig = stack_in.max(0)[0], stack_orig.max(0)[0]
+    else:
+        fused_in, fused_orig = stack_in.mean(0), stack_orig.mean(0)
+    f = lambda t: t.numpy().astype(np.float32)
+    return {"raw": [f(m) for m in raws], "layers_input": f(stack_in), "layers_original": f(stack_orig),
+            "input": f(fused_in), "original": f(fused_orig)}
+
+
+def choose_channels(activation, limit, min_gap=1e-3):
+    """Score-CAM channels: all, or the `limit` with the largest population variance over positions. Fails
+    when the cut falls between two channels whose variances are closer than min_gap (relative), so that a
+    float32 implementation cannot choose a different set."""
+    count = activation.shape[0]
+    if not limit or limit >= count:
+        return list(range(count))
+    variance = activation.double().var(dim=(1, 2), unbiased=False)
+    order = torch.argsort(variance, descending=True).tolist()
+    inside, outside = float(variance[order[limit - 1]]), float(variance[order[limit]])
+    if not inside > outside * (1 + min_gap):
+        raise ValueError("channel limit %d cuts between near-equal variances %g and %g" % (limit, inside, outside))
+    return order[:limit]
+
+
+def _probabilities(model, inp, output_kind):
+    """Class probabilities in float64 from the float32 logits: Score-CAM's weights are differences of
+    nearly equal probabilities."""
+    with torch.no_grad():
+        logits = model(inp)[0].double()
+    return torch.sigmoid(logits) if output_kind == "sigmoid" else torch.softmax(logits, 0)
+
+
+def scorecam_increases(model, x, activation, channels, output_kind):
+    """p(X * H_k) - p(0) per chosen channel k: dict k -> (classes,) float64 tensor."""
+    baseline = _probabilities(model, torch.zeros_like(x), output_kind)
+    increases = {}
+    for k in channels:
+        up = F.interpolate(activation[k][None, None], size=tuple(x.shape[2:]), mode="bilinear",
+                           align_corners=False)[0, 0]
+        lo, hi = up.min(), up.max()
+        if not hi > lo:
+            increases[k] = torch.zeros_like(baseline)
+            continue
+        mask = (up - lo) / (hi - lo)
+        increases[k] = _probabilities(model, x * mask[None, None], output_kind) - baseline
+    return increases
+
+
+def explain_methods(model, layer_names, x, targets, original_hw, gradcam_layer, aggregation="max",
+                    scorecam_channels=0, output_kind="softmax", methods=("zoomcam", "gradcam", "gradcampp",
+                    "hirescam", "xgradcam", "layercam", "scorecam")):
+    """One image x (1, C, h, w). Returns (logits, [per target: {method: maps}]) where maps has 'raw' (list
+    per layer), 'layers_input', 'layers_original' (stacks), 'input', 'original'. Multi-layer methods use
+    layer_names; single-layer methods the gradcam_layer."""
+    model.eval()
+    names = list(dict.fromkeys(list(layer_names) + [gradcam_layer]))
+    hooked = Hooked(model, names)
+    input_hw = x.shape[2:]
+    try:
+        with torch.enable_grad():
+            logits = model(x)
+            acts = [hooked.activations[n] for n in names]
+            act = {n: a[0].detach() for n, a in zip(names, acts)}
+            grads_per_target = []
+            for t in targets:
+                grads = torch.autograd.grad(logits[0, t], acts, retain_graph=True)
+                grads_per_target.append({n: g[0].detach() for n, g in zip(names, grads)})
+    finally:
+        hooked.close()
+    increases = None
+    if "scorecam" in methods:
+        channels = choose_channels(act[gradcam_layer], scorecam_channels)
+        increases = scorecam_increases(model, x, act[gradcam_layer], channels, output_kind)
+    results = []
+    for t, grads in zip(targets, grads_per_target):
+        out = {}
+        for m in methods:
+            if m in ("zoomcam", "layercam"):
+                raws = []
+                for n in layer_names:
+                    a, g = act[n].double(), grads[n].double()
+                    if m == "layercam":
+                        g = torch.relu(g)
+                    raws.append(torch.relu((g * a).sum(0)))
+                out[m] = _finish(raws, input_hw, original_hw, aggregation)
+            elif m == "scorecam":
+                a = act[gradcam_layer].double()
+                cam = torch.zeros_like(a[0])
+                for k, inc in increases.items():
+                    cam = cam + float(inc[t]) * a[k]
+                out[m] = _finish([torch.relu(cam)], input_hw, original_hw, aggregation)
+            else:
+                raw = _single_layer_raw(m, act[gradcam_layer].double(), grads[gradcam_layer].double())
+                out[m] = _finish([raw], input_hw, original_hw, aggregation)
+        results.append(out)
+    return logits.detach()[0].numpy().copy(), results

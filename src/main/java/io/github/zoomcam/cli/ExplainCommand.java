@@ -5,6 +5,7 @@ import ij.measure.Calibration;
 import io.github.zoomcam.engine.Aggregation;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainCancelledException;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageExplanation;
@@ -16,11 +17,11 @@ import io.github.zoomcam.engine.ZoomCamEngine;
 import io.github.zoomcam.engine.ZoomCamException;
 import io.github.zoomcam.ij.ImageConversion;
 import io.github.zoomcam.ij.ImageFiles;
-import io.github.zoomcam.ij.ResultFolder;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.ImageAnnotation;
 import io.github.zoomcam.labels.Keep;
 import io.github.zoomcam.labels.Threshold;
+import io.github.zoomcam.ij.ResultFolder;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -48,18 +49,22 @@ final class ExplainCommand {
 
 	int run(final String[] args) {
 		final CliArgs a = new CliArgs("explain", args, Set.of("model", "out", "layers", "target", "method",
-			"aggregation", "device", "batch", "gradcam-layer", "threshold", "keep", "min-area", "background", "opacity"),
-			Set.of("overwrite", "input-size-maps", "no-pseudo-labels"));
+			"aggregation", "device", "batch", "gradcam-layer", "scorecam-channels", "scorecam-batch", "threshold",
+			"keep", "min-area", "background", "opacity"), Set.of("overwrite", "input-size-maps", "no-pseudo-labels"));
 		final Path model = Paths.get(a.require("model", "give the bundle folder or .zip"));
 		final Path outDir = Paths.get(a.require("out", "give the folder to write results to"));
 		if (a.positional().isEmpty()) throw new ZoomCamException("no images given: list image files after the options");
-		final CamMethod method = CamMethod.parse(a.get("method", "zoomcam"));
+		// --method NAME[,NAME...]: the first is the main method (heatmaps.tif, result.json "method"); each
+		// further one gets its own stack heatmaps[-CLASS]-<method>.tif.
+		final List<CamMethod> methods = CamMethod.parseList(a.get("method", "zoomcam"));
+		final int scorecamChannels = a.integer("scorecam-channels", ExplainOptions.DEFAULT_SCORECAM_CHANNELS, 0);
+		final int scorecamBatch = a.integer("scorecam-batch", ExplainOptions.DEFAULT_SCORECAM_BATCH, 1);
 		final Aggregation aggregation = Aggregation.parse(a.get("aggregation", "max"));
 		final DeviceChoice device = DeviceChoice.parse(a.get("device", "auto"));
 		final int batchSize = a.integer("batch", 1, 1);
 		final boolean overwrite = a.flag("overwrite");
 		final TargetSpec targets = TargetSpec.parse(a.get("target", "top1"));
-		final AnnotationOptions annotation = a.flag("no-pseudo-labels") ? null : annotationOptions(a, method);
+		final AnnotationOptions annotation = a.flag("no-pseudo-labels") ? null : annotationOptions(a, methods.get(0));
 		final double opacity = a.number("opacity", 0.5, 0, 1);
 
 		try (ModelBundle bundle = ModelBundle.load(model, device, w -> err.println("warning: " + w))) {
@@ -67,14 +72,15 @@ final class ExplainCommand {
 				.selfTest().passed() ? "passed" : "FAILED"));
 			final List<String> layers = ExplainOptions.parseLayers(a.get("layers", "default"), bundle.manifest());
 			String gradcamLayer = a.get("gradcam-layer", null);
-			if (gradcamLayer == null && method == CamMethod.GRADCAM && a.get("layers", null) != null &&
-				layers.size() == 1)
+			if (gradcamLayer == null && methods.stream().noneMatch(CamMethod::multiLayer) && a.get("layers",
+				null) != null && layers.size() == 1)
 			{
 				gradcamLayer = layers.get(0);
 			}
 			targets.validate(bundle.manifest());
 			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withTargets(targets)
-				.withAggregation(aggregation).withGradcamLayer(gradcamLayer);
+				.withAggregation(aggregation).withGradcamLayer(gradcamLayer).withMethods(methods).withScorecamChannels(
+					scorecamChannels).withScorecamBatch(scorecamBatch);
 			// Fail on a bad layer name now, not after reading every image.
 			for (final String l : layers) {
 				if (bundle.manifest().layerIndex(l) < 0) {
@@ -112,7 +118,7 @@ final class ExplainCommand {
 					failed++;
 				}
 				if (pending.size() == batchSize || (i == inputs.size() - 1 && !pending.isEmpty())) {
-					final int[] counts = explainBatch(bundle, pending, options, method, layers, outDir, i + 1, inputs
+					final int[] counts = explainBatch(bundle, pending, options, methods, layers, outDir, i + 1, inputs
 						.size(), annotation, opacity);
 					done += counts[0];
 					failed += counts[1];
@@ -127,19 +133,23 @@ final class ExplainCommand {
 
 	/** Returns {explained, failed}. A failing batch is retried image by image so one bad image costs only itself. */
 	private int[] explainBatch(final ModelBundle bundle, final List<Job> jobs, final ExplainOptions options,
-		final CamMethod method, final List<String> layers, final Path outDir, final int position, final int total,
-		final AnnotationOptions annotation, final double opacity)
+		final List<CamMethod> methods, final List<String> layers, final Path outDir, final int position,
+		final int total, final AnnotationOptions annotation, final double opacity)
 	{
 		final ExplainResult result;
 		try {
-			result = ZoomCamEngine.explain(bundle, jobs.stream().map(Job::input).toList(), options);
+			result = ZoomCamEngine.explain(bundle, jobs.stream().map(Job::input).toList(), options,
+				new MethodOutputs.Progress(err));
+		}
+		catch (final ExplainCancelledException e) {
+			throw e;
 		}
 		catch (final ZoomCamException e) {
 			if (jobs.size() > 1) {
 				int ok = 0;
 				int bad = 0;
 				for (final Job job : jobs) {
-					final int[] c = explainBatch(bundle, List.of(job), options, method, layers, outDir, position, total,
+					final int[] c = explainBatch(bundle, List.of(job), options, methods, layers, outDir, position, total,
 						annotation, opacity);
 					ok += c[0];
 					bad += c[1];
@@ -155,8 +165,8 @@ final class ExplainCommand {
 			final Job job = jobs.get(j);
 			final ImageExplanation image = result.images().get(j);
 			try {
-				final String labelled = write(bundle, job, image, result, method, layers, outDir.resolve(job.stem()), jobs
-					.size(), annotation, opacity);
+				final String labelled = write(bundle, job, image, result, methods, layers, outDir.resolve(job.stem()),
+					jobs.size(), annotation, opacity);
 				image.warnings().forEach(w -> err.println("warning: " + w));
 				err.println(progress(position - jobs.size() + j + 1, total) + job.path() + ": " + summary(image) + labelled +
 					String.format(Locale.ROOT, " (%.0f ms/image)", result.timings().totalMs() / jobs.size()));
@@ -172,11 +182,11 @@ final class ExplainCommand {
 
 	/** Writes every file of one image (see {@link ResultFolder}); returns a short pseudo-label summary. */
 	private static String write(final ModelBundle bundle, final Job job, final ImageExplanation image,
-		final ExplainResult batch, final CamMethod method, final List<String> layers, final Path dir,
+		final ExplainResult batch, final List<CamMethod> methods, final List<String> layers, final Path dir,
 		final int batchSize, final AnnotationOptions annotationOptions, final double opacity)
 	{
 		final ImageAnnotation annotation = ResultFolder.write(dir, bundle, job.path(), job.image(), 1, image, batch,
-			method, layers, batchSize, annotationOptions, opacity).annotation();
+			methods, layers, batchSize, annotationOptions, opacity).annotation();
 		if (annotation == null) return "";
 		return "; " + annotation.componentCount() + " component(s) kept";
 	}

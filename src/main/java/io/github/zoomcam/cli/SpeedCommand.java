@@ -1,5 +1,6 @@
 package io.github.zoomcam.cli;
 
+import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ImageInput;
@@ -37,7 +38,11 @@ final class SpeedCommand {
 
 	int run(final String[] args) {
 		final CliArgs a = new CliArgs("speed", args, Set.of("model", "batch", "repeats", "warmup", "layers",
-			"device"), Set.of());
+			"device", "methods", "scorecam-channels", "scorecam-batch"), Set.of());
+		final List<CamMethod> methods = a.get("methods", null) == null ? null : CamMethod.parseList(a.get("methods",
+			null));
+		final int scorecamChannels = a.integer("scorecam-channels", ExplainOptions.DEFAULT_SCORECAM_CHANNELS, 0);
+		final int scorecamBatch = a.integer("scorecam-batch", ExplainOptions.DEFAULT_SCORECAM_BATCH, 1);
 		final int repeats = a.integer("repeats", 10, 1);
 		final int warmup = a.integer("warmup", 3, 0);
 		final int[] batches;
@@ -52,9 +57,11 @@ final class SpeedCommand {
 			DeviceChoice.parse(a.get("device", "cpu")), w -> err.println("warning: " + w)))
 		{
 			final List<String> layers = ExplainOptions.parseLayers(a.get("layers", "all"), bundle.manifest());
-			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withMapsAtOriginalSize(false);
+			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withMapsAtOriginalSize(false)
+				.withScorecamChannels(scorecamChannels).withScorecamBatch(scorecamBatch);
 			out.println(String.format(Locale.ROOT, "model %s, %d layers, input %dx%d, %s", bundle.manifest().name(),
 				layers.size(), bundle.manifest().height(), bundle.manifest().width(), bundle.runtime()));
+			if (methods != null) return perMethod(bundle, options, methods, batches, repeats, warmup);
 			out.println("batch  network_ms/img  explain_ms/img  overhead  peak_rss_MB  (explain phases ms/img: " +
 				"preprocess forward backward maps copy)");
 			for (final int batch : batches) {
@@ -82,6 +89,50 @@ final class SpeedCommand {
 			}
 			return 0;
 		}
+	}
+
+	/**
+	 * One line per method and batch size: the median ms/image of an explain call that computes that method
+	 * alone (top-1 target, maps at the model input size), and the passes it ran; then, for several methods,
+	 * one line "together" for all of them in one call. network_ms/img: the forward and backward passes alone
+	 * (for the Zoom-CAM layers), for comparison.
+	 */
+	private int perMethod(final ModelBundle bundle, final ExplainOptions options, final List<CamMethod> methods,
+		final int[] batches, final int repeats, final int warmup)
+	{
+		out.println(String.format(Locale.ROOT, "Score-CAM: %s channels of %s, %d masked images per forward pass",
+			options.scorecamChannels() == 0 ? "all" : "top " + options.scorecamChannels(), bundle.manifest()
+				.gradcamLayer(), options.scorecamBatch()));
+		out.println("batch  method     explain_ms/img  network_ms/img  passes/batch (forward backward masked)  " +
+			"peak_rss_MB");
+		for (final int batch : batches) {
+			final List<ImageInput> images = randomImages(bundle, batch);
+			for (int i = 0; i < warmup; i++) ZoomCamEngine.networkPassesOnly(bundle, images, options);
+			final double[] network = new double[repeats];
+			for (int i = 0; i < repeats; i++) {
+				network[i] = time(() -> ZoomCamEngine.networkPassesOnly(bundle, images, options)) / batch;
+			}
+			final double n = median(network);
+			final List<List<CamMethod>> runs = new ArrayList<>();
+			for (final CamMethod method : methods) runs.add(List.of(method));
+			// All of them in one call: the gradient methods share their passes.
+			if (methods.size() > 1) runs.add(methods);
+			for (final List<CamMethod> run : runs) {
+				final ExplainOptions one = options.withMethods(run);
+				final String name = run.size() == 1 ? run.get(0).id() : "together";
+				for (int i = 0; i < warmup; i++) ZoomCamEngine.explain(bundle, images, one);
+				final double[] full = new double[repeats];
+				final Timings[] last = new Timings[1];
+				for (int i = 0; i < repeats; i++) {
+					full[i] = time(() -> last[0] = ZoomCamEngine.explain(bundle, images, one).timings()) / batch;
+				}
+				final Timings t = last[0];
+				out.println(String.format(Locale.ROOT, "%5d  %-9s  %14.1f  %14.1f  %d %d %d  %11.0f", batch, name,
+					median(full), n, t.forwardPasses() + t.maskedForwardPasses(), t.backwardPasses(), t.maskedImages(),
+					peakRssMb()));
+			}
+		}
+		return 0;
 	}
 
 	private static double time(final Supplier<Timings> run) {

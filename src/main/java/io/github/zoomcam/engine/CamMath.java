@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -40,6 +41,102 @@ final class CamMath {
 		// Sum then divide: multi-axis mean is not implemented by DJL's PyTorch NDArray.
 		final NDArray alpha = gradient.sum(new int[] {2, 3}, true).div((float) (h * w));
 		return activation.mul(alpha).sum(new int[] {1}).maximum(0f);
+	}
+
+	/**
+	 * HiResCAM layer map (Draelos and Carin 2020): ReLU(sum_c dS/dA_c * A_c), identical to {@link #zoomCam}
+	 * (Zoom-CAM's Eq. 9); the element-wise product is freed before returning.
+	 */
+	static NDArray hiResCam(final NDArray activation, final NDArray gradient) {
+		try (NDArray product = activation.mul(gradient)) {
+			return product.sum(new int[] {1}).maximum(0f);
+		}
+	}
+
+	/**
+	 * Grad-CAM++ (Chattopadhyay et al. 2018, Eq. 19 and 7): alpha = g^2 / (2 g^2 + sum_ab A_ab * g^3), 0
+	 * where the denominator is 0; w_c = sum_ij alpha_ij * ReLU(g_ij); map = ReLU(sum_c w_c A_c).
+	 */
+	static NDArray gradCamPlusPlus(final NDArray activation, final NDArray gradient) {
+		final NDArray weights;
+		try (NDArray g2 = gradient.square(); NDArray sumA = activation.sum(new int[] {2, 3}, true);
+			NDArray denominator = g2.mul(gradient); NDArray twoG2 = g2.mul(2f))
+		{
+			// 2 g^2 + sum_ab A_ab * g^3, in place in the g^3 buffer
+			denominator.muli(sumA).addi(twoG2);
+			try (NDArray nonZero = denominator.neq(0f); NDArray ones = denominator.onesLike();
+				NDArray safe = NDArrays.where(nonZero, denominator, ones); NDArray ratio = g2.div(safe);
+				NDArray zeros = ratio.zerosLike(); NDArray alpha = NDArrays.where(nonZero, ratio, zeros);
+				NDArray positive = gradient.maximum(0f))
+			{
+				weights = alpha.muli(positive).sum(new int[] {2, 3}, true);
+			}
+		}
+		return weightedSum(activation, weights);
+	}
+
+	/**
+	 * XGrad-CAM (Fu et al. 2020): w_c = sum_ij (A_c,ij / sum_ab A_c,ab) * g_c,ij, 0 for a channel whose
+	 * activations sum to 0; map = ReLU(sum_c w_c A_c).
+	 */
+	static NDArray xGradCam(final NDArray activation, final NDArray gradient) {
+		final NDArray weights;
+		try (NDArray sumA = activation.sum(new int[] {2, 3}, true); NDArray nonZero = sumA.neq(0f);
+			NDArray safe = NDArrays.where(nonZero, sumA, sumA.onesLike()); NDArray product = activation.mul(gradient);
+			NDArray numerator = product.sum(new int[] {2, 3}, true); NDArray ratio = numerator.div(safe))
+		{
+			weights = NDArrays.where(nonZero, ratio, ratio.zerosLike());
+		}
+		return weightedSum(activation, weights);
+	}
+
+	/** Layer-CAM layer map (Jiang et al. 2021): ReLU(sum_c ReLU(dS/dA_c) * A_c). */
+	static NDArray layerCam(final NDArray activation, final NDArray gradient) {
+		try (NDArray positive = gradient.maximum(0f)) {
+			return positive.muli(activation).sum(new int[] {1}).maximum(0f);
+		}
+	}
+
+	/** ReLU(sum_c w_c A_c) for weights of shape (N, C, 1, 1) or (N, C). */
+	static NDArray weightedSum(final NDArray activation, final NDArray weights) {
+		final NDArray w = weights.getShape().dimension() == 2 ? weights.expandDims(2).expandDims(3) : weights;
+		try (NDArray product = activation.mul(w)) {
+			return product.sum(new int[] {1}).maximum(0f);
+		}
+	}
+
+	/**
+	 * The channels of an (N, C, h, w) activation that Score-CAM uses: all of them when limit is 0 or at
+	 * least C, else, per image, the limit channels with the largest spatial variance (population variance
+	 * over the h x w positions, as Faster Score-CAM ranks them), in decreasing order. Returns (N, K, h, w).
+	 */
+	static NDArray topVarianceChannels(final NDArray activation, final int limit) {
+		final Shape s = activation.getShape();
+		final long n = s.get(0);
+		final long c = s.get(1);
+		if (limit == 0 || limit >= c) return activation;
+		final float positions = s.get(2) * s.get(3);
+		final NDArray mean = activation.sum(new int[] {2, 3}, true).div(positions);
+		final NDArray variance;
+		try (NDArray centred = activation.sub(mean)) {
+			variance = centred.muli(centred).sum(new int[] {2, 3}).div(positions);
+		}
+		final NDArray index = variance.topK(limit, 1, true, true).get(1);
+		return activation.gather(index.reshape(n, limit, 1, 1).broadcast(n, limit, s.get(2), s.get(3)), 1);
+	}
+
+	/**
+	 * Score-CAM's masks: each (h, w) activation map of a (M, h, w) batch upsampled to (height, width) and
+	 * min-max normalised. Returns the masks (M, height, width) and a float flag per map (M), 1 where the
+	 * upsampled map is not constant (a constant map gives no mask and weight 0).
+	 */
+	static NDList scoreCamMasks(final NDArray maps, final long height, final long width) {
+		final NDArray up = resize(maps, height, width);
+		final long m = up.getShape().get(0);
+		final NDArray flat = up.reshape(m, -1);
+		final NDArray varying = flat.max(new int[] {1}).sub(flat.min(new int[] {1})).gt(0f).toType(DataType.FLOAT32,
+			false);
+		return new NDList(normalise(up), varying);
 	}
 
 	/** Per-map min-max normalisation to [0, 1]; a constant map (e.g. all zero) becomes all zero. */

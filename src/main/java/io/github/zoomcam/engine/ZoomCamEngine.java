@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.IValueUtils;
@@ -13,19 +15,24 @@ import ai.djl.training.GradientCollector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Computes Zoom-CAM (and Grad-CAM) maps for a batch of images with one forward pass and one backward
- * pass per target rank, for all layers at once.
+ * Computes the CAM maps of {@link CamMethod} (Zoom-CAM, Grad-CAM, Grad-CAM++, HiResCAM, XGrad-CAM,
+ * Layer-CAM, Score-CAM) for a batch of images. All gradient methods share one forward pass and one backward
+ * pass per target rank, for all layers at once: asking for several costs no further network passes.
  *
  * <p>The bundle's network takes one zero "delta" tensor per layer and adds it to that layer's output, so
  * after a backward pass the delta's gradient is dS/dA for the layer. Several targets per image reuse the
- * forward graph (retained between backward passes). All map arithmetic runs as NDArray operations on the
- * model's device, and the finished maps come to the host in a single copy.</p>
+ * forward graph (retained between backward passes). Score-CAM needs no backward pass; its masked images
+ * run through the network in batches on the model's device after the gradient methods, once for all
+ * targets. All map arithmetic runs as batched NDArray operations on the model's device, and the finished
+ * maps of every method come to the host in a single copy.</p>
  */
 public final class ZoomCamEngine {
 
@@ -55,26 +62,40 @@ public final class ZoomCamEngine {
 
 	/**
 	 * Explains a batch: every image gets the targets the options ask for, with raw, normalised and fused
-	 * maps. Images may differ in size; they are resized to the model input.
+	 * maps of every method the options ask for. Images may differ in size; they are resized to the model
+	 * input.
 	 */
 	public static ExplainResult explain(final ModelBundle bundle, final List<ImageInput> images,
 		final ExplainOptions options)
 	{
-		return explain(bundle, images, options, true);
+		return explain(bundle, images, options, ExplainMonitor.NONE);
 	}
 
 	/**
-	 * The same forward and backward passes as {@link #explain} without any map arithmetic: the baseline
-	 * against which the benchmark measures the engine's own overhead. Returns only timings.
+	 * {@link #explain(ModelBundle, List, ExplainOptions)} with progress reports and cancellation between
+	 * network passes (Score-CAM's masked forward passes report progress batch by batch).
+	 *
+	 * @throws ExplainCancelledException when the monitor cancels; nothing is returned then
+	 */
+	public static ExplainResult explain(final ModelBundle bundle, final List<ImageInput> images,
+		final ExplainOptions options, final ExplainMonitor monitor)
+	{
+		return explain(bundle, images, options, true, monitor == null ? ExplainMonitor.NONE : monitor);
+	}
+
+	/**
+	 * The same forward and backward passes as {@link #explain} without any map arithmetic (and without
+	 * Score-CAM's masked passes, which need the masks): the baseline against which the benchmark measures
+	 * the engine's own overhead. Returns only timings.
 	 */
 	public static Timings networkPassesOnly(final ModelBundle bundle, final List<ImageInput> images,
 		final ExplainOptions options)
 	{
-		return explain(bundle, images, options, false).timings();
+		return explain(bundle, images, options, false, ExplainMonitor.NONE).timings();
 	}
 
 	private static ExplainResult explain(final ModelBundle bundle, final List<ImageInput> images,
-		final ExplainOptions options, final boolean computeMaps)
+		final ExplainOptions options, final boolean computeMaps, final ExplainMonitor monitor)
 	{
 		if (images.isEmpty()) throw new ZoomCamException("no images to explain");
 		final BundleManifest manifest = bundle.manifest();
@@ -90,221 +111,399 @@ public final class ZoomCamEngine {
 
 		GRADIENT_LOCK.lock();
 		try (NDManager manager = bundle.newManager()) {
-			return explainLocked(bundle, manager, images, options, orderedLayers, fused, gradcamLayer, gradcamIndex,
-				computeMaps);
+			return new Run(bundle, manager, images, options, orderedLayers, fused, gradcamLayer, gradcamIndex,
+				computeMaps, monitor).explain();
 		}
 		finally {
 			GRADIENT_LOCK.unlock();
 		}
 	}
 
-	private static ExplainResult explainLocked(final ModelBundle bundle, final NDManager manager,
-		final List<ImageInput> images, final ExplainOptions options, final List<String> layerNames,
-		final int[] fused, final String gradcamLayer, final int gradcamIndex, final boolean computeMaps)
-	{
-		final BundleManifest manifest = bundle.manifest();
-		final int n = images.size();
-		final int classes = manifest.classes().size();
-		final long start = System.nanoTime();
+	/** One explain call: its inputs, and the device arrays queued for the single host copy. */
+	private static final class Run {
 
-		final List<List<String>> warnings = new ArrayList<>();
-		final NDArray x = preprocessBatch(manager, manifest, images, warnings);
-		final long preprocessed = System.nanoTime();
+		private final ModelBundle bundle;
+		private final BundleManifest manifest;
+		private final NDManager manager;
+		private final List<ImageInput> images;
+		private final ExplainOptions options;
+		private final List<String> layerNames;
+		private final int[] fused;
+		private final String gradcamLayer;
+		private final int gradcamIndex;
+		private final boolean computeMaps;
+		private final ExplainMonitor monitor;
+		private final Set<CamMethod> methods;
+		private final HostCopy host = new HostCopy();
+		/** Images of the same original size, resized together. */
+		private final List<List<Integer>> sizeGroups;
+		private final int[] groupOf;
+		private final int[] positionInGroup;
+		private final int height;
+		private final int width;
 
-		final boolean[] needsGradient = new boolean[manifest.layers().size()];
-		for (final int i : fused) needsGradient[i] = true;
-		needsGradient[gradcamIndex] = true;
-		final NDArray[] deltas = new NDArray[needsGradient.length];
-		final NDList inputs = new NDList(x);
-		for (int i = 0; i < deltas.length; i++) {
-			final LayerSpec l = manifest.layers().get(i);
-			deltas[i] = needsGradient[i] ? manager.zeros(new Shape(n, l.channels(), l.height(), l.width()))
-				: manager.zeros(new Shape(1, 1, 1, 1));
-			if (needsGradient[i]) deltas[i].setRequiresGradient(true);
-			inputs.add(deltas[i]);
+		Run(final ModelBundle bundle, final NDManager manager, final List<ImageInput> images,
+			final ExplainOptions options, final List<String> layerNames, final int[] fused, final String gradcamLayer,
+			final int gradcamIndex, final boolean computeMaps, final ExplainMonitor monitor)
+		{
+			this.bundle = bundle;
+			this.manifest = bundle.manifest();
+			this.manager = manager;
+			this.images = images;
+			this.options = options;
+			this.layerNames = layerNames;
+			this.fused = fused;
+			this.gradcamLayer = gradcamLayer;
+			this.gradcamIndex = gradcamIndex;
+			this.computeMaps = computeMaps;
+			this.monitor = monitor;
+			this.methods = options.methods();
+			this.sizeGroups = new ArrayList<>(groupBySize(images).values());
+			this.groupOf = new int[images.size()];
+			this.positionInGroup = new int[images.size()];
+			for (int g = 0; g < sizeGroups.size(); g++) {
+				for (int p = 0; p < sizeGroups.get(g).size(); p++) {
+					groupOf[sizeGroups.get(g).get(p)] = g;
+					positionInGroup[sizeGroups.get(g).get(p)] = p;
+				}
+			}
+			this.height = manifest.height();
+			this.width = manifest.width();
 		}
 
-		double forwardMs;
-		double backwardMs = 0;
-		double camMs = 0;
-		final HostCopy host = new HostCopy();
-		final int[][] targets = new int[n][];
-		final float[][] logits = new float[n][];
-		final float[][] probabilities = new float[n][];
-		final List<PassEntries> passes = new ArrayList<>();
-		final Map<String, List<Integer>> sizeGroups = groupBySize(images);
+		private void checkCancelled(final String when) {
+			if (monitor.cancelled()) throw new ExplainCancelledException("explain cancelled " + when);
+		}
 
-		try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-			final NDList outputs = runForward(bundle, inputs, true);
-			final NDArray logitArray = outputs.get(0);
-			final float[] allLogits = logitArray.toFloatArray();
-			forwardMs = ms(preprocessed, System.nanoTime());
-			int passCount = 0;
-			for (int i = 0; i < n; i++) {
-				logits[i] = Arrays.copyOfRange(allLogits, i * classes, (i + 1) * classes);
-				checkFinite(logits[i], images.get(i).name());
-				probabilities[i] = manifest.output().probabilities(logits[i]);
-				targets[i] = options.targets().resolve(manifest, probabilities[i]);
-				passCount = Math.max(passCount, targets[i].length);
-			}
-			final NDArray[] activations = new NDArray[deltas.length];
+		ExplainResult explain() {
+			final int n = images.size();
+			final int classes = manifest.classes().size();
+			final long start = System.nanoTime();
+			checkCancelled("before the forward pass");
+
+			final List<List<String>> warnings = new ArrayList<>();
+			final NDArray x = preprocessBatch(manager, manifest, images, warnings);
+			final long preprocessed = System.nanoTime();
+
+			final boolean anyGradient = methods.stream().anyMatch(CamMethod::usesGradients);
+			final boolean fusedGradient = methods.contains(CamMethod.ZOOMCAM) || methods.contains(CamMethod.LAYERCAM);
+			final boolean singleGradient = methods.stream().anyMatch(m -> m.usesGradients() && !m.multiLayer());
+			final boolean scoreCam = methods.contains(CamMethod.SCORECAM) && computeMaps;
+			final boolean[] needsGradient = new boolean[manifest.layers().size()];
+			if (fusedGradient) for (final int i : fused) needsGradient[i] = true;
+			if (singleGradient) needsGradient[gradcamIndex] = true;
+			final NDArray[] deltas = new NDArray[needsGradient.length];
+			final NDList inputs = new NDList(x);
 			for (int i = 0; i < deltas.length; i++) {
-				if (needsGradient[i]) activations[i] = outputs.get(i + 1).stopGradient();
+				final LayerSpec l = manifest.layers().get(i);
+				deltas[i] = needsGradient[i] ? manager.zeros(new Shape(n, l.channels(), l.height(), l.width()))
+					: manager.zeros(new Shape(1, 1, 1, 1));
+				if (needsGradient[i]) deltas[i].setRequiresGradient(true);
+				inputs.add(deltas[i]);
 			}
-			for (int pass = 0; pass < passCount; pass++) {
-				final long t0 = System.nanoTime();
-				final float[] oneHot = new float[n * classes];
-				for (int i = 0; i < n; i++) {
-					if (pass < targets[i].length) oneHot[i * classes + targets[i][pass]] = 1f;
-				}
-				// Images are independent in eval mode, so one backward of the summed scores gives each
-				// image's own gradients.
-				final NDArray score = logitArray.mul(manager.create(oneHot, logitArray.getShape())).sum();
-				JniUtils.backward((PtNDArray) score, (PtNDArray) score.onesLike(), pass < passCount - 1, false);
-				final NDArray[] gradients = new NDArray[deltas.length];
-				for (int i = 0; i < deltas.length; i++) {
-					if (needsGradient[i]) gradients[i] = deltas[i].getGradient();
-				}
-				final long t1 = System.nanoTime();
-				backwardMs += ms(t0, t1);
-				if (computeMaps) passes.add(computeMaps(manifest, images, options, fused, gradcamIndex, activations, gradients,
-					sizeGroups, host));
-				if (pass < passCount - 1) {
-					// Gradients accumulate across backward passes: clear them for the next class.
+
+			double forwardMs;
+			double backwardMs = 0;
+			double camMs = 0;
+			int backwardPasses = 0;
+			final int[] masked = new int[2];
+			final int[][] targets = new int[n][];
+			final float[][] logits = new float[n][];
+			final float[][] probabilities = new float[n][];
+			final List<Map<CamMethod, MethodEntries>> passes = new ArrayList<>();
+
+			try {
+				final NDArray scoreActivation;
+				final int passCount;
+				try (GradientCollector collector = anyGradient ? Engine.getEngine("PyTorch").newGradientCollector()
+					: null)
+				{
+					final NDList outputs = runForward(bundle, inputs, anyGradient);
+					final NDArray logitArray = outputs.get(0);
+					final float[] allLogits = logitArray.toFloatArray();
+					forwardMs = ms(preprocessed, System.nanoTime());
+					int count = 0;
+					for (int i = 0; i < n; i++) {
+						logits[i] = Arrays.copyOfRange(allLogits, i * classes, (i + 1) * classes);
+						checkFinite(logits[i], images.get(i).name());
+						probabilities[i] = manifest.output().probabilities(logits[i]);
+						targets[i] = options.targets().resolve(manifest, probabilities[i]);
+						count = Math.max(count, targets[i].length);
+					}
+					passCount = count;
+					scoreActivation = scoreCam ? outputs.get(gradcamIndex + 1).stopGradient() : null;
+					final NDArray[] activations = new NDArray[deltas.length];
 					for (int i = 0; i < deltas.length; i++) {
-						if (needsGradient[i]) JniUtils.zeroGrad((PtNDArray) deltas[i]);
+						if (needsGradient[i]) activations[i] = outputs.get(i + 1).stopGradient();
+					}
+					for (int pass = 0; anyGradient && pass < passCount; pass++) {
+						checkCancelled("before backward pass " + (pass + 1) + " of " + passCount);
+						final long t0 = System.nanoTime();
+						final float[] oneHot = new float[n * classes];
+						for (int i = 0; i < n; i++) {
+							if (pass < targets[i].length) oneHot[i * classes + targets[i][pass]] = 1f;
+						}
+						// Images are independent in eval mode, so one backward of the summed scores gives each
+						// image's own gradients.
+						final NDArray score = logitArray.mul(manager.create(oneHot, logitArray.getShape())).sum();
+						JniUtils.backward((PtNDArray) score, (PtNDArray) score.onesLike(), pass < passCount - 1, false);
+						backwardPasses++;
+						final NDArray[] gradients = new NDArray[deltas.length];
+						for (int i = 0; i < deltas.length; i++) {
+							if (needsGradient[i]) gradients[i] = deltas[i].getGradient();
+						}
+						final long t1 = System.nanoTime();
+						backwardMs += ms(t0, t1);
+						if (computeMaps) passes.add(gradientMaps(activations, gradients));
+						if (pass < passCount - 1) {
+							// Gradients accumulate across backward passes: clear them for the next class.
+							for (int i = 0; i < deltas.length; i++) {
+								if (needsGradient[i]) JniUtils.zeroGrad((PtNDArray) deltas[i]);
+							}
+						}
+						monitor.progress(pass + 1, passCount, "backward passes");
+						camMs += ms(t1, System.nanoTime());
 					}
 				}
-				camMs += ms(t1, System.nanoTime());
-			}
-		}
-		catch (final ZoomCamException e) {
-			throw e;
-		}
-		catch (final RuntimeException e) {
-			throw new ZoomCamException("the network failed on this batch (" + ModelBundle.firstLine(e) +
-				"); check the bundle with 'zoomcam info' or try a smaller --batch");
-		}
-		final long beforeCopy = System.nanoTime();
-		final HostData data = host.fetch();
-		final long end = System.nanoTime();
-
-		final List<ImageExplanation> results = new ArrayList<>();
-		for (int i = 0; i < n && computeMaps; i++) {
-			final List<TargetExplanation> explanations = new ArrayList<>();
-			for (int k = 0; k < targets[i].length; k++) {
-				explanations.add(passes.get(k).build(i, data, targets[i][k], manifest, logits[i], probabilities[i],
-					layerNames, gradcamLayer));
-			}
-			results.add(new ImageExplanation(images.get(i).name(), images.get(i).width(), images.get(i).height(),
-				logits[i], probabilities[i], explanations, warnings.get(i)));
-		}
-		final Timings timings = new Timings(ms(start, preprocessed), forwardMs, backwardMs, camMs,
-			ms(beforeCopy, end), ms(start, end));
-		return new ExplainResult(results, bundle.runtime(), timings);
-	}
-
-	/** Per-pass indices of the host-copied arrays, and how to cut one image's maps out of them. */
-	private record PassEntries(int[] raw, int layersAtInput, int fusedAtInput, int gradcamRaw,
-		int gradcamAtInput, int[] groupOf, int[] positionInGroup, int[] layersAtOriginal, int[] fusedAtOriginal,
-		int[] gradcamAtOriginal, int[][] sizes, int layerCount, int inputHeight, int inputWidth)
-	{
-
-		TargetExplanation build(final int image, final HostData data, final int classIndex,
-			final BundleManifest manifest, final float[] logits, final float[] probabilities,
-			final List<String> layerNames, final String gradcamLayer)
-		{
-			final List<FloatMap> rawMaps = new ArrayList<>();
-			final List<FloatMap> inputMaps = new ArrayList<>();
-			final List<FloatMap> originalMaps = new ArrayList<>();
-			final int hw = inputHeight * inputWidth;
-			for (int l = 0; l < layerCount; l++) {
-				final LayerSpec spec = manifest.layers().get(manifest.layerIndex(layerNames.get(l)));
-				rawMaps.add(data.map(raw[l], spec.width(), spec.height(), image * spec.height() * spec
-					.width()));
-				inputMaps.add(data.map(layersAtInput, inputWidth, inputHeight, (image * layerCount + l) *
-					hw));
-			}
-			final FloatMap fusedInput = data.map(fusedAtInput, inputWidth, inputHeight, image * hw);
-			final LayerSpec gSpec = manifest.layers().get(manifest.layerIndex(gradcamLayer));
-			final FloatMap gradRaw = data.map(gradcamRaw, gSpec.width(), gSpec.height(), image * gSpec
-				.height() * gSpec.width());
-			final FloatMap gradInput = data.map(gradcamAtInput, inputWidth, inputHeight, image * hw);
-			FloatMap fusedOriginal = null;
-			FloatMap gradOriginal = null;
-			if (groupOf != null) {
-				final int group = groupOf[image];
-				final int p = positionInGroup[image];
-				final int[] size = sizes[group];
-				final int ohw = size[0] * size[1];
-				for (int l = 0; l < layerCount; l++) {
-					originalMaps.add(data.map(layersAtOriginal[group], size[1], size[0], (p * layerCount +
-						l) * ohw));
+				if (scoreCam && passCount > 0) {
+					final long t0 = System.nanoTime();
+					scoreCamMaps(x, scoreActivation, targets, passCount, passes, masked);
+					camMs += ms(t0, System.nanoTime());
 				}
-				fusedOriginal = data.map(fusedAtOriginal[group], size[1], size[0], p * ohw);
-				gradOriginal = data.map(gradcamAtOriginal[group], size[1], size[0], p * ohw);
 			}
+			catch (final ZoomCamException e) {
+				throw e;
+			}
+			catch (final RuntimeException e) {
+				throw new ZoomCamException("the network failed on this batch (" + ModelBundle.firstLine(e) +
+					"); check the bundle with 'zoomcam info' or try a smaller --batch" + (scoreCam
+						? " or --scorecam-batch" : ""));
+			}
+			final long beforeCopy = System.nanoTime();
+			final HostData data = host.fetch();
+			final long end = System.nanoTime();
+
+			final List<ImageExplanation> results = new ArrayList<>();
+			for (int i = 0; i < n && computeMaps; i++) {
+				final List<TargetExplanation> explanations = new ArrayList<>();
+				for (int k = 0; k < targets[i].length; k++) {
+					explanations.add(build(i, passes.get(k), data, targets[i][k], logits[i], probabilities[i]));
+				}
+				results.add(new ImageExplanation(images.get(i).name(), images.get(i).width(), images.get(i).height(),
+					logits[i], probabilities[i], explanations, warnings.get(i)));
+			}
+			final Timings timings = new Timings(ms(start, preprocessed), forwardMs, backwardMs, camMs,
+				ms(beforeCopy, end), ms(start, end), 1, backwardPasses, masked[0], masked[1]);
+			return new ExplainResult(results, bundle.runtime(), timings);
+		}
+
+		/**
+		 * Every requested gradient method from one pass's activations and gradients. The single-layer
+		 * methods and Layer-CAM read the gradients first; Zoom-CAM then overwrites each layer's gradient with
+		 * its product (nothing reads it afterwards in this pass).
+		 */
+		private Map<CamMethod, MethodEntries> gradientMaps(final NDArray[] activations, final NDArray[] gradients) {
+			final Map<CamMethod, MethodEntries> out = new EnumMap<>(CamMethod.class);
+			final NDArray ag = activations[gradcamIndex];
+			final NDArray gg = gradients[gradcamIndex];
+			for (final CamMethod m : methods) {
+				if (!m.usesGradients() || m.multiLayer()) continue;
+				final NDArray raw = switch (m) {
+					case GRADCAM -> CamMath.gradCam(ag, gg);
+					case GRADCAM_PLUS_PLUS -> CamMath.gradCamPlusPlus(ag, gg);
+					case HIRESCAM -> CamMath.hiResCam(ag, gg);
+					case XGRADCAM -> CamMath.xGradCam(ag, gg);
+					default -> throw new IllegalStateException(m.id());
+				};
+				out.put(m, addMaps(List.of(raw), false));
+			}
+			final boolean zoom = methods.contains(CamMethod.ZOOMCAM);
+			final boolean layer = methods.contains(CamMethod.LAYERCAM);
+			if (zoom || layer) {
+				final List<NDArray> zoomRaw = new ArrayList<>();
+				final List<NDArray> layerRaw = new ArrayList<>();
+				for (final int l : fused) {
+					if (layer) layerRaw.add(CamMath.layerCam(activations[l], gradients[l]));
+					if (zoom) zoomRaw.add(CamMath.zoomCamConsumingGradient(activations[l], gradients[l]));
+				}
+				if (zoom) out.put(CamMethod.ZOOMCAM, addMaps(zoomRaw, true));
+				if (layer) out.put(CamMethod.LAYERCAM, addMaps(layerRaw, true));
+			}
+			return out;
+		}
+
+		/**
+		 * Score-CAM for every target rank: one batch of masked forward passes (all images, all chosen
+		 * channels, the all-zero baseline first) gives the probability of every class, so further targets
+		 * cost no further passes.
+		 */
+		private void scoreCamMaps(final NDArray x, final NDArray activation, final int[][] targets,
+			final int passCount, final List<Map<CamMethod, MethodEntries>> passes, final int[] masked)
+		{
+			final int n = images.size();
+			final NDArray chosen = CamMath.topVarianceChannels(activation, options.scorecamChannels());
+			final Shape s = chosen.getShape();
+			final int k = (int) s.get(1);
+			final NDArray increase = probabilityIncrease(x, chosen.reshape(n * (long) k, s.get(2), s.get(3)), k,
+				masked).reshape(n, k, manifest.classes().size());
+			for (int pass = 0; pass < passCount; pass++) {
+				final long[] classIndex = new long[n];
+				for (int i = 0; i < n; i++) classIndex[i] = pass < targets[i].length ? targets[i][pass] : 0;
+				final NDArray index = manager.create(classIndex, new Shape(n, 1, 1)).broadcast(n, k, 1);
+				final NDArray weights = increase.gather(index, 2).reshape(n, k);
+				if (passes.size() <= pass) passes.add(new EnumMap<>(CamMethod.class));
+				passes.get(pass).put(CamMethod.SCORECAM, addMaps(List.of(CamMath.weightedSum(chosen, weights)), false));
+			}
+		}
+
+		/**
+		 * p(X ⊙ H) - p(0) for every mask H made from the (M, h, w) maps (image i owns rows i*k .. i*k+k-1),
+		 * run scorecamBatch masked images at a time; 0 where the mask is constant. Returns (M, classes).
+		 */
+		private NDArray probabilityIncrease(final NDArray x, final NDArray maps, final int k, final int[] masked) {
+			final int rows = (int) maps.getShape().get(0);
+			final int total = rows + 1;
+			final int batch = options.scorecamBatch();
+			final long channels = x.getShape().get(1);
+			final NDList probabilities = new NDList();
+			final NDList varying = new NDList();
+			for (int from = 0; from < total; from += batch) {
+				checkCancelled("during Score-CAM (" + from + " of " + total + " masked images done)");
+				final int to = Math.min(total, from + batch);
+				// Row 0 is the all-zero baseline; row r > 0 is mask r - 1.
+				final int m0 = Math.max(0, from - 1);
+				final int m1 = to - 1;
+				try (NDManager scope = manager.newSubManager()) {
+					final NDList parts = new NDList();
+					if (from == 0) parts.add(scope.zeros(new Shape(1, channels, height, width)));
+					if (m1 > m0) {
+						final NDList masks = CamMath.scoreCamMasks(maps.get(scope, new NDIndex(m0 + ":" + m1)), height,
+							width);
+						for (int image = m0 / k; image <= (m1 - 1) / k; image++) {
+							final int a = Math.max(m0, image * k);
+							final int b = Math.min(m1, (image + 1) * k);
+							parts.add(masks.get(0).get(new NDIndex((a - m0) + ":" + (b - m0))).expandDims(1).mul(x.get(scope,
+								image)));
+						}
+						final NDArray flags = masks.get(1);
+						flags.attach(manager);
+						varying.add(flags);
+					}
+					final NDList in = new NDList(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0));
+					for (int l = 0; l < manifest.layers().size(); l++) in.add(scope.zeros(new Shape(1, 1, 1, 1)));
+					// Probabilities in double precision: the weights are differences of nearly equal
+					// probabilities (1e-4 apart on a weakly trained model), where float32 rounding of each
+					// probability (1e-8) would already cost 1e-4 relative.
+					final NDArray logits = runForward(bundle, in, false).get(0).toType(DataType.FLOAT64, false);
+					final NDArray p = manifest.output() == OutputKind.SIGMOID ? JniUtils.sigmoid((PtNDArray) logits)
+						: logits.softmax(1);
+					p.attach(manager);
+					probabilities.add(p);
+				}
+				masked[0]++;
+				masked[1] += to - from;
+				monitor.progress(to, total, "score-cam masked forwards");
+			}
+			final NDArray all = probabilities.size() == 1 ? probabilities.get(0) : NDArrays.concat(probabilities, 0);
+			final NDArray flags = varying.size() == 1 ? varying.get(0) : NDArrays.concat(varying, 0);
+			return all.get("1:").sub(all.get("0:1")).toType(DataType.FLOAT32, false).mul(flags.expandDims(1));
+		}
+
+		/**
+		 * Normalises, upsamples and (for multi-layer methods) fuses raw maps (N, h_l, w_l), queueing raw and
+		 * finished maps for the host copy.
+		 */
+		private MethodEntries addMaps(final List<NDArray> raws, final boolean multi) {
+			final int[] rawIds = new int[raws.size()];
+			final NDList normalised = new NDList();
+			final NDList atInput = new NDList();
+			for (int l = 0; l < raws.size(); l++) {
+				rawIds[l] = host.add(raws.get(l));
+				final NDArray norm = CamMath.normalise(raws.get(l));
+				normalised.add(norm);
+				atInput.add(CamMath.resize(norm, height, width));
+			}
+			final int layersAtInput = multi ? host.add(NDArrays.stack(atInput, 1)) : -1;
+			final int fusedAtInput = host.add(multi ? CamMath.fuse(atInput, options.aggregation()) : atInput.get(0));
+			if (!options.mapsAtOriginalSize()) return new MethodEntries(rawIds, layersAtInput, fusedAtInput, null, null);
+			final int[] layersAtOriginal = new int[sizeGroups.size()];
+			final int[] fusedAtOriginal = new int[sizeGroups.size()];
+			for (int g = 0; g < sizeGroups.size(); g++) {
+				final List<Integer> members = sizeGroups.get(g);
+				final ImageInput first = images.get(members.get(0));
+				final NDList maps = new NDList();
+				for (final NDArray norm : normalised) {
+					maps.add(CamMath.resize(select(norm, members, images.size()), first.height(), first.width()));
+				}
+				layersAtOriginal[g] = multi ? host.add(NDArrays.stack(maps, 1)) : -1;
+				fusedAtOriginal[g] = host.add(multi ? CamMath.fuse(maps, options.aggregation()) : maps.get(0));
+			}
+			return new MethodEntries(rawIds, layersAtInput, fusedAtInput, layersAtOriginal, fusedAtOriginal);
+		}
+
+		private TargetExplanation build(final int image, final Map<CamMethod, MethodEntries> pass,
+			final HostData data, final int classIndex, final float[] logits, final float[] probabilities)
+		{
+			final Map<CamMethod, MethodMaps> maps = new EnumMap<>(CamMethod.class);
+			for (final Map.Entry<CamMethod, MethodEntries> e : pass.entrySet()) {
+				final List<String> names = e.getKey().multiLayer() ? layerNames : List.of(gradcamLayer);
+				maps.put(e.getKey(), buildMaps(e.getKey(), e.getValue(), image, data, names));
+			}
+			final MethodMaps zoom = maps.get(CamMethod.ZOOMCAM);
+			final MethodMaps grad = maps.get(CamMethod.GRADCAM);
 			return new TargetExplanation(classIndex, manifest.classes().get(classIndex), logits[classIndex],
-				probabilities[classIndex], layerNames, rawMaps, inputMaps, originalMaps, fusedInput, fusedOriginal,
-				gradcamLayer, gradRaw, gradInput, gradOriginal);
+				probabilities[classIndex], layerNames, zoom == null ? List.of() : zoom.rawLayerMaps(), zoom == null
+					? List.of() : zoom.layerMapsAtInput(), zoom == null ? List.of() : zoom.layerMapsAtOriginal(),
+				zoom == null ? null : zoom.atInput(), zoom == null ? null : zoom.atOriginal(), gradcamLayer, grad == null
+					? null : grad.rawLayerMaps().get(0), grad == null ? null : grad.atInput(), grad == null ? null : grad
+						.atOriginal(), maps);
 		}
-	}
 
-	private static PassEntries computeMaps(final BundleManifest manifest, final List<ImageInput> images,
-		final ExplainOptions options, final int[] fused, final int gradcamIndex, final NDArray[] activations,
-		final NDArray[] gradients, final Map<String, List<Integer>> sizeGroups, final HostCopy host)
-	{
-		final int height = manifest.height();
-		final int width = manifest.width();
-		// Grad-CAM first: the Zoom-CAM products below overwrite the gradients they consume.
-		final NDArray gradRaw = CamMath.gradCam(activations[gradcamIndex], gradients[gradcamIndex]);
-		final NDArray gradNorm = CamMath.normalise(gradRaw);
-		final int[] rawIds = new int[fused.length];
-		final NDList normalised = new NDList();
-		final NDList atInput = new NDList();
-		for (int l = 0; l < fused.length; l++) {
-			final NDArray raw = CamMath.zoomCamConsumingGradient(activations[fused[l]], gradients[fused[l]]);
-			rawIds[l] = host.add(raw);
-			final NDArray norm = CamMath.normalise(raw);
-			normalised.add(norm);
-			atInput.add(CamMath.resize(norm, height, width));
-		}
-		final int layersAtInput = host.add(NDArrays.stack(atInput, 1));
-		final int fusedAtInput = host.add(CamMath.fuse(atInput, options.aggregation()));
-		final int gradRawId = host.add(gradRaw);
-		final int gradInput = host.add(CamMath.resize(gradNorm, height, width));
+		/** Where one method's maps of a pass lie in the host copy; -1 or null where there are none. */
+		private record MethodEntries(int[] raw, int layersAtInput, int atInput, int[] layersAtOriginal,
+			int[] atOriginal)
+		{}
 
-		if (!options.mapsAtOriginalSize()) {
-			return new PassEntries(rawIds, layersAtInput, fusedAtInput, gradRawId, gradInput, null, null, null, null,
-				null, null, fused.length, height, width);
-		}
-		final int groups = sizeGroups.size();
-		final int[] groupOf = new int[images.size()];
-		final int[] position = new int[images.size()];
-		final int[] layersAtOriginal = new int[groups];
-		final int[] fusedAtOriginal = new int[groups];
-		final int[] gradAtOriginal = new int[groups];
-		final int[][] sizes = new int[groups][];
-		int g = 0;
-		for (final List<Integer> members : sizeGroups.values()) {
-			final ImageInput first = images.get(members.get(0));
-			sizes[g] = new int[] {first.height(), first.width()};
-			final NDList layerMaps = new NDList();
-			for (final NDArray norm : normalised) {
-				layerMaps.add(CamMath.resize(select(norm, members, images.size()), first.height(), first.width()));
+		private MethodMaps buildMaps(final CamMethod method, final MethodEntries e, final int image,
+			final HostData data, final List<String> names)
+		{
+			final int layers = names.size();
+			final int hw = height * width;
+			final List<FloatMap> raw = new ArrayList<>();
+			final List<FloatMap> layersIn = new ArrayList<>();
+			final List<FloatMap> layersOrig = new ArrayList<>();
+			for (int l = 0; l < layers; l++) {
+				final LayerSpec spec = manifest.layers().get(manifest.layerIndex(names.get(l)));
+				raw.add(data.map(e.raw()[l], spec.width(), spec.height(), image * spec.height() * spec.width()));
 			}
-			layersAtOriginal[g] = host.add(NDArrays.stack(layerMaps, 1));
-			fusedAtOriginal[g] = host.add(CamMath.fuse(layerMaps, options.aggregation()));
-			gradAtOriginal[g] = host.add(CamMath.resize(select(gradNorm, members, images.size()), first.height(),
-				first.width()));
-			for (int p = 0; p < members.size(); p++) {
-				groupOf[members.get(p)] = g;
-				position[members.get(p)] = p;
+			final FloatMap atInput = data.map(e.atInput(), width, height, image * hw);
+			if (e.layersAtInput() >= 0) {
+				for (int l = 0; l < layers; l++) {
+					layersIn.add(data.map(e.layersAtInput(), width, height, (image * layers + l) * hw));
+				}
 			}
-			g++;
+			else {
+				layersIn.add(atInput);
+			}
+			FloatMap atOriginal = null;
+			if (e.atOriginal() != null) {
+				final int g = groupOf[image];
+				final int p = positionInGroup[image];
+				final ImageInput first = images.get(sizeGroups.get(g).get(0));
+				final int ohw = first.height() * first.width();
+				atOriginal = data.map(e.atOriginal()[g], first.width(), first.height(), p * ohw);
+				if (e.layersAtOriginal()[g] >= 0) {
+					for (int l = 0; l < layers; l++) {
+						layersOrig.add(data.map(e.layersAtOriginal()[g], first.width(), first.height(), (p * layers + l) *
+							ohw));
+					}
+				}
+				else {
+					layersOrig.add(atOriginal);
+				}
+			}
+			return new MethodMaps(method, names, raw, layersIn, layersOrig, atInput, atOriginal);
 		}
-		return new PassEntries(rawIds, layersAtInput, fusedAtInput, gradRawId, gradInput, groupOf, position,
-			layersAtOriginal, fusedAtOriginal, gradAtOriginal, sizes, fused.length, height, width);
 	}
 
 	private static NDArray select(final NDArray batch, final List<Integer> members, final int batchSize) {

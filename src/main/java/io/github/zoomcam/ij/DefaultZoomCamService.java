@@ -1,6 +1,7 @@
 package io.github.zoomcam.ij;
 
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainMonitor;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageInput;
@@ -67,7 +68,7 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 
 	@Override
 	public ExplainResult explain(final ModelBundle bundle, final List<ImageInput> images,
-		final ExplainOptions options)
+		final ExplainOptions options, final ExplainMonitor monitor)
 	{
 		// Lock order: the service, then a bundle (bundle(), releaseAll); here only the bundle.
 		synchronized (bundle) {
@@ -75,7 +76,7 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 				throw new ZoomCamException("model " + bundle.source() + " was unloaded (its file changed or Zoom-CAM " +
 					"was shut down); run the command again");
 			}
-			return ZoomCamEngine.explain(bundle, images, options);
+			return ZoomCamEngine.explain(bundle, images, options, monitor);
 		}
 	}
 

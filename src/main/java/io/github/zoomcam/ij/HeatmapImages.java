@@ -8,6 +8,7 @@ import ij.plugin.LutLoader;
 import ij.process.LUT;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.FloatMap;
+import io.github.zoomcam.engine.MethodMaps;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.ZoomCamException;
 
@@ -26,27 +27,29 @@ public final class HeatmapImages {
 
 	/**
 	 * The heatmap stack of one target at the original image size (model input size when the original was
-	 * not computed): for Zoom-CAM one slice per layer in network order, labelled with the layer name, then
-	 * the fused map labelled "zoom-cam"; for Grad-CAM one slice labelled "grad-cam".
+	 * not computed): for the multi-layer methods (Zoom-CAM, Layer-CAM) one slice per layer in network order,
+	 * labelled with the layer name, then the fused map labelled with the method's label ("zoom-cam",
+	 * "layer-cam"); for the single-layer methods one slice labelled with the label and the layer, e.g.
+	 * "grad-cam features.12", "grad-cam++ features.12".
 	 */
 	public static ImagePlus stack(final TargetExplanation target, final CamMethod method, final String title,
 		final Calibration calibration)
 	{
 		final List<FloatMap> maps = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
-		if (method == CamMethod.ZOOMCAM) {
-			final List<FloatMap> layers = target.layerMapsAtOriginal().isEmpty() ? target.layerMapsAtInput()
-				: target.layerMapsAtOriginal();
+		final MethodMaps methodMaps = target.methodMaps(method);
+		if (method.multiLayer()) {
+			final List<FloatMap> layers = methodMaps.bestLayerMaps();
 			for (int i = 0; i < layers.size(); i++) {
 				maps.add(layers.get(i));
-				labels.add(target.layers().get(i));
+				labels.add(methodMaps.layers().get(i));
 			}
-			maps.add(target.map(CamMethod.ZOOMCAM));
-			labels.add(ZOOM_CAM_LABEL);
+			maps.add(methodMaps.best());
+			labels.add(method.label());
 		}
 		else {
-			maps.add(target.map(CamMethod.GRADCAM));
-			labels.add(GRAD_CAM_LABEL + " " + target.gradCamLayer());
+			maps.add(methodMaps.best());
+			labels.add(method.label() + " " + methodMaps.layers().get(0));
 		}
 		final ImageStack stack = new ImageStack(maps.get(0).width(), maps.get(0).height());
 		for (int i = 0; i < maps.size(); i++) stack.addSlice(labels.get(i), ImageConversion.toProcessor(maps.get(i)));

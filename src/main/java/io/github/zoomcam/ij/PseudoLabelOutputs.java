@@ -8,7 +8,13 @@ import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
+import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.FloatMap;
+import io.github.zoomcam.engine.ImageExplanation;
+import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.labels.AnnotationOptions;
+import io.github.zoomcam.labels.Annotator;
+import io.github.zoomcam.labels.ClassMap;
 import io.github.zoomcam.labels.ClassAnnotation;
 import io.github.zoomcam.labels.Component;
 import io.github.zoomcam.labels.ConnectedComponents;
@@ -34,6 +40,22 @@ public final class PseudoLabelOutputs {
 	public static final String BOXES_HEADER = "image,class,score,x,y,width,height,area_px";
 
 	private PseudoLabelOutputs() {}
+
+	/** Annotates every explained target of an image from the map of {@code method} (original size when computed). */
+	public static ImageAnnotation annotate(final ImageExplanation image, final CamMethod method,
+		final AnnotationOptions options)
+	{
+		final List<ClassMap> maps = new ArrayList<>();
+		int width = image.width();
+		int height = image.height();
+		for (final TargetExplanation t : image.targets()) {
+			final FloatMap map = t.map(method);
+			width = map.width();
+			height = map.height();
+			maps.add(new ClassMap(t.classIndex(), t.className(), t.probability(), map.toArray()));
+		}
+		return Annotator.annotate(image.imageName(), width, height, maps, options);
+	}
 
 	/** ROI name of a component: "<class> <score>", as the ROI Manager lists it. */
 	public static String roiName(final ClassAnnotation c) {

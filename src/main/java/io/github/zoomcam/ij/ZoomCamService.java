@@ -1,6 +1,7 @@
 package io.github.zoomcam.ij;
 
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainMonitor;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageInput;
@@ -29,8 +30,12 @@ public interface ZoomCamService extends SciJavaService {
 	/**
 	 * Runs the engine on a bundle this service holds. Calls on one bundle are serialised, so two commands
 	 * running at once never share the network's state, and a bundle is never closed while in use.
+	 *
+	 * @param monitor progress reports and cancellation between network passes (may be null)
+	 * @throws io.github.zoomcam.engine.ExplainCancelledException when the monitor cancels
 	 */
-	ExplainResult explain(ModelBundle bundle, List<ImageInput> images, ExplainOptions options);
+	ExplainResult explain(ModelBundle bundle, List<ImageInput> images, ExplainOptions options,
+		ExplainMonitor monitor);
 
 	/**
 	 * The model bundle shipped with the plugin (Fiji.app/plugins/Zoom-CAM/models/, the first bundle in

@@ -1,9 +1,5 @@
 package io.github.zoomcam.labels;
 
-import io.github.zoomcam.engine.CamMethod;
-import io.github.zoomcam.engine.FloatMap;
-import io.github.zoomcam.engine.ImageExplanation;
-import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.ZoomCamException;
 
 import java.util.ArrayList;
@@ -13,22 +9,6 @@ import java.util.List;
 public final class Annotator {
 
 	private Annotator() {}
-
-	/** Annotates every explained target of an image from the map of {@code method} (original size when computed). */
-	public static ImageAnnotation annotate(final ImageExplanation image, final CamMethod method,
-		final AnnotationOptions options)
-	{
-		final List<ClassMap> maps = new ArrayList<>();
-		int width = image.width();
-		int height = image.height();
-		for (final TargetExplanation t : image.targets()) {
-			final FloatMap map = t.map(method);
-			width = map.width();
-			height = map.height();
-			maps.add(new ClassMap(t.classIndex(), t.className(), t.probability(), map.toArray()));
-		}
-		return annotate(image.imageName(), width, height, maps, options);
-	}
 
 	/**
 	 * Pseudo-labels each class map, then fuses them as the paper does for PASCAL VOC: every pixel takes the

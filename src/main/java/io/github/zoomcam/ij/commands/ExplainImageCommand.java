@@ -11,7 +11,7 @@ import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.ZoomCamException;
 import io.github.zoomcam.ij.ImageConversion;
-import io.github.zoomcam.labels.Annotator;
+import io.github.zoomcam.ij.PseudoLabelOutputs;
 import io.github.zoomcam.labels.ImageAnnotation;
 
 import java.io.File;
@@ -123,14 +123,14 @@ public class ExplainImageCommand extends ZoomCamCommand {
 			final int t = positions.get(i)[1];
 			status.showStatus(i, positions.size(), "Zoom-CAM: explaining " + image.getTitle());
 			final ExplainResult result = zoomCam.explain(bundle, List.of(ImageConversion.toInput(image, image
-				.getTitle(), z, t)), settings.options());
+				.getTitle(), z, t)), settings.options(), monitor());
 			final ImageExplanation explanation = result.images().get(0);
 			explanation.warnings().forEach(w -> log.warn(w));
 			if (explanation.targets().isEmpty()) {
 				outputs.note(z, t, "no class reached the target " + target);
 				continue;
 			}
-			final ImageAnnotation annotation = Annotator.annotate(explanation, settings.method(), settings
+			final ImageAnnotation annotation = PseudoLabelOutputs.annotate(explanation, settings.method(), settings
 				.annotation());
 			outputs.add(z, t, explanation, annotation, table);
 		}

@@ -38,11 +38,11 @@ record ExplainSettings(CamMethod method, List<String> layers, ExplainOptions opt
 		// A single named layer is the layer of a single-layer method, as on the command line.
 		final boolean named = !layerList.isBlank() && !List.of("default", "all", "last").contains(layerList.trim()
 			.toLowerCase(Locale.ROOT));
-		final String singleLayer = method != CamMethod.ZOOMCAM && named && layers.size() == 1 ? layers.get(0) : null;
+		final String singleLayer = !method.multiLayer() && named && layers.size() == 1 ? layers.get(0) : null;
 		final TargetSpec targets = TargetSpec.parse(list(targetText));
 		targets.validate(manifest);
-		final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withTargets(targets)
-			.withGradcamLayer(singleLayer);
+		final ExplainOptions options = ExplainOptions.defaults().withMethods(List.of(method)).withLayers(layers)
+			.withTargets(targets).withGradcamLayer(singleLayer);
 		return new ExplainSettings(method, layers, options, new AnnotationOptions(threshold(thresholdText, method),
 			keep(keepText, minArea), Double.NaN));
 	}

@@ -5,6 +5,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainCancelledException;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ModelBundle;
@@ -152,6 +153,11 @@ public class GeneratePseudoLabelsCommand extends ZoomCamCommand {
 					explained++;
 				}
 			}
+			catch (final ExplainCancelledException e) {
+				// cancelled inside the engine (Score-CAM's many passes): nothing of this image was written
+				record(table, "cancelled", "", 0, getCancelReason());
+				line = "cancelled";
+			}
 			catch (final ZoomCamException e) {
 				failed++;
 				record(table, "failed", "", 0, e.getMessage());
@@ -184,11 +190,11 @@ public class GeneratePseudoLabelsCommand extends ZoomCamCommand {
 		if (problem != null) throw new ZoomCamException(problem);
 		checkChannels(image, bundle.manifest());
 		final ExplainResult result = zoomCam.explain(bundle, List.of(ImageConversion.toInput(image, file
-			.getFileName().toString(), 1, 1)), settings.options());
+			.getFileName().toString(), 1, 1)), settings.options(), monitor());
 		final ImageExplanation explanation = result.images().get(0);
 		explanation.warnings().forEach(w -> log.warn(w));
 		final ResultFolder.Written written = ResultFolder.write(dir, bundle, file, image, 1, explanation, result,
-			settings.method(), settings.layers(), 1, settings.annotation(), opacity);
+			List.of(settings.method()), settings.layers(), 1, settings.annotation(), opacity);
 		final String classes = explanation.targets().stream().map(t -> String.format(Locale.ROOT, "%s %.3f", t
 			.className(), t.probability())).collect(Collectors.joining(", "));
 		final int components = written.annotation() == null ? 0 : written.annotation().componentCount();

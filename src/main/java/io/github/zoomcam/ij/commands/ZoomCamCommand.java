@@ -5,6 +5,8 @@ import ij.ImagePlus;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.DeviceChoice;
+import io.github.zoomcam.engine.ExplainCancelledException;
+import io.github.zoomcam.engine.ExplainMonitor;
 import io.github.zoomcam.engine.ZoomCamException;
 import io.github.zoomcam.ij.ZoomCamService;
 
@@ -54,6 +56,11 @@ abstract class ZoomCamCommand extends DynamicCommand {
 		try {
 			execute();
 		}
+		catch (final ExplainCancelledException e) {
+			// the engine stopped because the command was cancelled: keep the canceller's reason
+			if (!isCanceled()) cancel(e.getMessage());
+			log.warn(title() + ": " + getCancelReason());
+		}
 		catch (final ZoomCamException e) {
 			fail(e.getMessage());
 		}
@@ -67,6 +74,25 @@ abstract class ZoomCamCommand extends DynamicCommand {
 		cancel(message);
 		log.error(title() + ": " + message);
 		if (!GraphicsEnvironment.isHeadless()) IJ.error("Zoom-CAM", message);
+	}
+
+	/**
+	 * Engine progress (Score-CAM's masked passes) to the status bar; cancelling the command stops the
+	 * engine between network passes.
+	 */
+	protected final ExplainMonitor monitor() {
+		return new ExplainMonitor() {
+
+			@Override
+			public void progress(final int done, final int total, final String what) {
+				status.showStatus(done, total, "Zoom-CAM: " + what);
+			}
+
+			@Override
+			public boolean cancelled() {
+				return isCanceled();
+			}
+		};
 	}
 
 	/** Sets the choices of a String input from the values the engine knows (no list is written twice). */
