@@ -4,18 +4,16 @@
 //
 // Headless, e.g. on a cluster node:
 //   ImageJ-linux64 --headless --console -macro batch_folder.ijm "input=[/data/images] output=[/data/zoomcam]"
-// optional: model=[/path/to/bundle] target=top1 (default p>=0.5)
+// optional: model=[/path/to/bundle] (default: the bundled model) target=top1 (default p>=0.5)
 // Without arguments (Plugins > Macros > Run...), the bundled samples are labelled into the temp folder.
 
 args = getArgument();
 input = call("ij.Macro.getValue", args, "input", getDirectory("imagej") + "plugins/Zoom-CAM/samples/images");
 output = call("ij.Macro.getValue", args, "output", getDirectory("temp") + "zoomcam-pseudo-labels");
-model = call("ij.Macro.getValue", args, "model", "");
+model = call("ij.Macro.getValue", args, "model", getDirectory("imagej") + "plugins/Zoom-CAM/models/synthetic-cells");
 target = call("ij.Macro.getValue", args, "target", "p>=0.5");
 
 options = "input_folder=[" + input + "] file_pattern=*.tif;*.tiff;*.png recursive=false output_folder=[" + output + "]";
-if (model != "")
-	options = options + " model=[" + model + "]";
-options = options + " method=zoomcam layers=default target=" + target + " threshold=default keep=largest min_area=1 device=auto opacity=0.5 overwrite=false";
+options = options + " model=[" + model + "] method=zoomcam layers=default target=" + target + " threshold=default keep=largest min_area=1 device=auto opacity=0.5 overwrite=false";
 run("Generate Pseudo-Labels...", options);
 print("Zoom-CAM pseudo-labels of " + input + " are in " + output);

@@ -2,12 +2,13 @@
 // Opens a sample image of the bundled synthetic-cells model when no image is open, then shows the
 // per-layer heatmaps, the Zoom-CAM map, the label image, the overlay (heatmap, outlines, boxes) and the
 // Results table (one row per pseudo-label component). Run it with Plugins > Macros > Run...
-// Leaving out model= uses the bundled model; add model=[/path/to/bundle] for your own.
+// model= names the bundle: here the bundled one; give the folder (or .zip) of your own.
 
+model = getDirectory("imagej") + "plugins/Zoom-CAM/models/synthetic-cells";
 if (nImages == 0)
 	open(getDirectory("imagej") + "plugins/Zoom-CAM/samples/images/img_00003.tif");
 title = getTitle();
-run("Explain Image...", "method=zoomcam layers=default target=p>=0.5 threshold=default keep=largest min_area=1 device=auto planes=current show_heatmaps=true show_map=true show_overlay=true opacity=0.5 add_to_roi_manager=true show_labels=true show_table=true");
+run("Explain Image...", "model=[" + model + "] method=zoomcam layers=default target=p>=0.5 threshold=default keep=largest min_area=1 device=auto planes=current show_heatmaps=true show_map=true show_overlay=true opacity=0.5 add_to_roi_manager=true show_labels=true show_table=true");
 
 selectImage(title);
 print(title + ": " + nResults + " pseudo-label component(s), " + Overlay.size + " overlay element(s)");

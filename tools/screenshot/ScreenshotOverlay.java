@@ -51,8 +51,9 @@ public final class ScreenshotOverlay {
 			IJ.run(image, "Set... ", "zoom=300");
 			final Map<String, Object> inputs = new LinkedHashMap<>();
 			inputs.put("image", image);
-			for (final String option : ("method=zoomcam layers=default target=p>=0.5 threshold=default keep=largest " +
-				"min_area=1 device=auto planes=current show_heatmaps=true show_map=false show_overlay=true " +
+			inputs.put("model", new File("plugins/Zoom-CAM/models/synthetic-cells"));
+			for (final String option : ("method=zoomcam layers=default target=p>=0.5 threshold=0.5 keep=all " +
+				"min_area=30 device=auto planes=current show_heatmaps=true show_map=false show_overlay=true " +
 				"opacity=0.45 add_to_roi_manager=true show_labels=false show_table=true").split(" "))
 			{
 				final int eq = option.indexOf('=');
@@ -76,7 +77,7 @@ public final class ScreenshotOverlay {
 				final ImageWindow hw = heatmaps.getWindow();
 				hw.setLocation(iw.getX() + iw.getWidth() + 4, iw.getY());
 				final Frame results = WindowManager.getFrame("Results");
-				if (results != null) results.setBounds(hw.getX(), hw.getY() + hw.getHeight() + 4, 520, 120);
+				if (results != null) results.setBounds(hw.getX(), hw.getY() + hw.getHeight() + 4, 520, 190);
 				final RoiManager rm = RoiManager.getInstance();
 				if (rm != null) rm.setLocation(hw.getX() + hw.getWidth() + 4, hw.getY());
 			});

@@ -4,6 +4,7 @@ import ij.ImagePlus;
 import ij.Macro;
 import io.github.zoomcam.ij.ZoomCamService;
 
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,13 @@ import org.scijava.service.Service;
  * breaks the build. ImagePlus inputs receive the "active" image.
  */
 final class CommandHarness implements AutoCloseable {
+
+	static {
+		// Persisted parameter values (SciJava's PrefService, java.util.prefs) go to target/, never to the
+		// user's own preferences; each run clears its command's values first.
+		System.setProperty("java.util.prefs.userRoot", Paths.get("target", "test-prefs").toAbsolutePath()
+			.toString());
+	}
 
 	final Context context;
 	final CommandService commands;
