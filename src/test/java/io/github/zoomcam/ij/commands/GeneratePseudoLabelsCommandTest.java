@@ -204,7 +204,7 @@ class GeneratePseudoLabelsCommandTest {
 		try {
 			context.service(PrefService.class).clear(GeneratePseudoLabelsCommand.class);
 			context.service(ConsoleService.class).processArgs("--run", "Generate Pseudo-Labels...", "input_folder='" +
-				in + "',output_folder='" + out + "',model='" + Fixtures.BUNDLE + "',target='p:0.1',device='cpu'," +
+				in + "',output_folder='" + out + "',model='" + Fixtures.BUNDLE + "',target='p>=0.1',device='cpu'," +
 				"overwrite=false,opacity=0.5");
 			context.service(StartupService.class).executeOperations();
 		}
@@ -213,5 +213,7 @@ class GeneratePseudoLabelsCommandTest {
 		}
 		assertTrue(Files.exists(out.resolve("a_cells").resolve("result.json")));
 		assertTrue(Files.exists(out.resolve("c_grey").resolve("result.json")));
+		assertTrue(Files.readString(out.resolve("a_cells").resolve("boxes.csv")).lines().count() > 1, "classes " +
+			"reaching p >= 0.1 were labelled");
 	}
 }
