@@ -34,3 +34,9 @@ for cfg in "vgg16 1" "vgg16 8" "resnet50 1"; do
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$arch" "$layers" "$batch" "$full" "$net" "$overhead" "$rss" "$py_ms" "$py_rss"
 done
 echo "($(nproc) cores; Java: $(./zoomcam info --model "$bench/resnet50" | sed -n 's/^runtime: *//p'); PyTorch: $("$PY" -c "import torch; print(torch.__version__)") with $(nproc) intra-op threads)"
+
+# Per CAM method (issue 6): ms/image of an explain call computing one method alone, and all of them in one
+# call; Score-CAM with its default channel limit (64 of VGG16's 512 last-layer channels).
+echo
+echo "Per method, VGG16, batch 1, CPU (zoomcam speed --methods all):"
+./zoomcam speed --model "$bench/vgg16" --methods all --batch 1 --repeats "$REPEATS" --warmup 2 --layers all --device cpu

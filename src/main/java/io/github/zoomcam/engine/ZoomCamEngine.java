@@ -352,7 +352,8 @@ public final class ZoomCamEngine {
 				final NDArray index = manager.create(classIndex, new Shape(n, 1, 1)).broadcast(n, k, 1);
 				final NDArray weights = increase.gather(index, 2).reshape(n, k);
 				if (passes.size() <= pass) passes.add(new EnumMap<>(CamMethod.class));
-				passes.get(pass).put(CamMethod.SCORECAM, addMaps(List.of(CamMath.weightedSum(chosen, weights)), false));
+				final NDArray raw = CamMath.weightedSum(chosen, weights);
+				passes.get(pass).put(CamMethod.SCORECAM, addMaps(List.of(raw), false));
 			}
 		}
 
@@ -377,13 +378,14 @@ public final class ZoomCamEngine {
 					final NDList parts = new NDList();
 					if (from == 0) parts.add(scope.zeros(new Shape(1, channels, height, width)));
 					if (m1 > m0) {
-						final NDList masks = CamMath.scoreCamMasks(maps.get(scope, new NDIndex(m0 + ":" + m1)), height,
-							width);
+						final NDArray rowsOfMaps = maps.get(scope, new NDIndex(m0 + ":" + m1));
+						final NDList masks = CamMath.scoreCamMasks(rowsOfMaps, height, width);
 						for (int image = m0 / k; image <= (m1 - 1) / k; image++) {
-							final int a = Math.max(m0, image * k);
-							final int b = Math.min(m1, (image + 1) * k);
-							parts.add(masks.get(0).get(new NDIndex((a - m0) + ":" + (b - m0))).expandDims(1).mul(x.get(scope,
-								image)));
+							// this image's masks in the batch, each times the image: (rows, C, H, W)
+							final int a = Math.max(m0, image * k) - m0;
+							final int b = Math.min(m1, (image + 1) * k) - m0;
+							final NDArray own = masks.get(0).get(new NDIndex(a + ":" + b)).expandDims(1);
+							parts.add(own.mul(x.get(scope, image)));
 						}
 						final NDArray flags = masks.get(1);
 						flags.attach(manager);
@@ -425,7 +427,9 @@ public final class ZoomCamEngine {
 			}
 			final int layersAtInput = multi ? host.add(NDArrays.stack(atInput, 1)) : -1;
 			final int fusedAtInput = host.add(multi ? CamMath.fuse(atInput, options.aggregation()) : atInput.get(0));
-			if (!options.mapsAtOriginalSize()) return new MethodEntries(rawIds, layersAtInput, fusedAtInput, null, null);
+			if (!options.mapsAtOriginalSize()) {
+				return new MethodEntries(rawIds, layersAtInput, fusedAtInput, null, null);
+			}
 			final int[] layersAtOriginal = new int[sizeGroups.size()];
 			final int[] fusedAtOriginal = new int[sizeGroups.size()];
 			for (int g = 0; g < sizeGroups.size(); g++) {
@@ -449,14 +453,16 @@ public final class ZoomCamEngine {
 				final List<String> names = e.getKey().multiLayer() ? layerNames : List.of(gradcamLayer);
 				maps.put(e.getKey(), buildMaps(e.getKey(), e.getValue(), image, data, names));
 			}
-			final MethodMaps zoom = maps.get(CamMethod.ZOOMCAM);
-			final MethodMaps grad = maps.get(CamMethod.GRADCAM);
+			// The legacy Zoom-CAM and Grad-CAM components: empty or null when not computed.
+			final MethodMaps none = new MethodMaps(CamMethod.ZOOMCAM, List.of(), List.of(), List.of(), List.of(), null,
+				null);
+			final MethodMaps zoom = maps.getOrDefault(CamMethod.ZOOMCAM, none);
+			final MethodMaps grad = maps.getOrDefault(CamMethod.GRADCAM, none);
+			final FloatMap gradRaw = grad.rawLayerMaps().isEmpty() ? null : grad.rawLayerMaps().get(0);
 			return new TargetExplanation(classIndex, manifest.classes().get(classIndex), logits[classIndex],
-				probabilities[classIndex], layerNames, zoom == null ? List.of() : zoom.rawLayerMaps(), zoom == null
-					? List.of() : zoom.layerMapsAtInput(), zoom == null ? List.of() : zoom.layerMapsAtOriginal(),
-				zoom == null ? null : zoom.atInput(), zoom == null ? null : zoom.atOriginal(), gradcamLayer, grad == null
-					? null : grad.rawLayerMaps().get(0), grad == null ? null : grad.atInput(), grad == null ? null : grad
-						.atOriginal(), maps);
+				probabilities[classIndex], layerNames, zoom.rawLayerMaps(), zoom.layerMapsAtInput(), zoom
+					.layerMapsAtOriginal(), zoom.atInput(), zoom.atOriginal(), gradcamLayer, gradRaw, grad.atInput(),
+				grad.atOriginal(), maps);
 		}
 
 		/** Where one method's maps of a pass lie in the host copy; -1 or null where there are none. */
@@ -494,8 +500,8 @@ public final class ZoomCamEngine {
 				atOriginal = data.map(e.atOriginal()[g], first.width(), first.height(), p * ohw);
 				if (e.layersAtOriginal()[g] >= 0) {
 					for (int l = 0; l < layers; l++) {
-						layersOrig.add(data.map(e.layersAtOriginal()[g], first.width(), first.height(), (p * layers + l) *
-							ohw));
+						final int offset = (p * layers + l) * ohw;
+						layersOrig.add(data.map(e.layersAtOriginal()[g], first.width(), first.height(), offset));
 					}
 				}
 				else {
