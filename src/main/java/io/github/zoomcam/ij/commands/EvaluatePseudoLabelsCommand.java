@@ -47,16 +47,14 @@ public class EvaluatePseudoLabelsCommand extends ZoomCamCommand {
 	private ImagePlus plot;
 
 	protected void validatePredictions() {
-		if (prediction_folder != null && !prediction_folder.isDirectory()) {
-			cancel("pseudo-label folder " + prediction_folder + " does not exist; give the output folder of " +
-				"Generate Pseudo-Labels");
-		}
+		validated("prediction_folder", prediction_folder != null && !prediction_folder.isDirectory()
+			? "pseudo-label folder " + prediction_folder + " does not exist; give the output folder of Generate " +
+				"Pseudo-Labels" : null);
 	}
 
 	protected void validateTruth() {
-		if (truth_folder != null && !truth_folder.isDirectory()) {
-			cancel("ground-truth folder " + truth_folder + " does not exist");
-		}
+		validated("truth_folder", truth_folder != null && !truth_folder.isDirectory() ? "ground-truth folder " +
+			truth_folder + " does not exist" : null);
 	}
 
 	@Override

@@ -85,13 +85,11 @@ public class ExplainImageCommand extends ZoomCamCommand {
 	}
 
 	protected void validateImage() {
-		final String problem = image == null ? null : imageProblem(image);
-		if (problem != null) cancel(problem);
+		validated("image", image == null ? null : imageProblem(image));
 	}
 
 	protected void validateModel() {
-		final String problem = modelProblem(model);
-		if (problem != null) cancel(problem);
+		validated("model", modelProblem(model));
 	}
 
 	@Override

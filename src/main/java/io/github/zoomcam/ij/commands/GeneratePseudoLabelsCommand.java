@@ -84,20 +84,17 @@ public class GeneratePseudoLabelsCommand extends ZoomCamCommand {
 	}
 
 	protected void validateInput() {
-		if (input_folder != null && !input_folder.isDirectory()) {
-			cancel("image folder " + input_folder + " does not exist or is not a folder");
-		}
+		validated("input_folder", input_folder != null && !input_folder.isDirectory() ? "image folder " +
+			input_folder + " does not exist or is not a folder" : null);
 	}
 
 	protected void validateOutput() {
-		if (output_folder != null && output_folder.isFile()) {
-			cancel("output folder " + output_folder + " is a file; choose a folder");
-		}
+		validated("output_folder", output_folder != null && output_folder.isFile() ? "output folder " +
+			output_folder + " is a file; choose a folder" : null);
 	}
 
 	protected void validateModel() {
-		final String problem = modelProblem(model);
-		if (problem != null) cancel(problem);
+		validated("model", modelProblem(model));
 	}
 
 	@Override

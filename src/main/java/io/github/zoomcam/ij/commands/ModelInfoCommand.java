@@ -40,8 +40,7 @@ public class ModelInfoCommand extends ZoomCamCommand {
 	}
 
 	protected void validateModel() {
-		final String problem = modelProblem(model);
-		if (problem != null) cancel(problem);
+		validated("model", modelProblem(model));
 	}
 
 	@Override

@@ -15,8 +15,10 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.scijava.app.StatusService;
 import org.scijava.command.DynamicCommand;
@@ -39,6 +41,10 @@ abstract class ZoomCamCommand extends DynamicCommand {
 
 	@Parameter
 	protected LogService log;
+
+	/** Problems found by validaters, per input; a dialog may fix them before OK. */
+	private final Map<String, String> problems = new LinkedHashMap<>();
+	private boolean cancelledByValidation;
 
 	/** Menu label, used as the prefix of log lines. */
 	protected abstract String title();
@@ -66,6 +72,23 @@ abstract class ZoomCamCommand extends DynamicCommand {
 		}
 		finally {
 			status.clearStatus();
+		}
+	}
+
+	/**
+	 * Called by the validaters: a problem with one input cancels the command with its reason; when the
+	 * input is corrected (in the dialog) and no other input has a problem, the command is runnable again.
+	 */
+	protected final void validated(final String input, final String problem) {
+		if (problem == null) problems.remove(input);
+		else problems.put(input, problem);
+		if (!problems.isEmpty()) {
+			cancel(problems.values().iterator().next());
+			cancelledByValidation = true;
+		}
+		else if (cancelledByValidation) {
+			uncancel();
+			cancelledByValidation = false;
 		}
 	}
 

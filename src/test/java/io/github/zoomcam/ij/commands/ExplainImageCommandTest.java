@@ -251,6 +251,22 @@ class ExplainImageCommandTest {
 	}
 
 	@Test
+	void aProblemFixedBeforeRunningNoLongerCancels() {
+		// as in the dialog: a wrong model path is refused at once, and accepted once corrected
+		final Module module = harness.create(CommandText.EXPLAIN);
+		module.setInput("model", Fixtures.ROOT.resolve("nothing").toFile());
+		module.resolveInput("model");
+		assertTrue(CommandHarness.canceled(module));
+		assertTrue(CommandHarness.reason(module).contains("model bundle not found"), CommandHarness.reason(module));
+		module.setInput("model", Fixtures.BUNDLE.toFile());
+		module.resolveInput("model");
+		assertFalse(CommandHarness.canceled(module));
+		final Module ran = harness.run(module, "device=cpu show_heatmaps=false show_map=false show_overlay=true " +
+			"add_to_roi_manager=false show_labels=false show_table=false", rgb());
+		assertFalse(CommandHarness.canceled(ran), () -> CommandHarness.reason(ran));
+	}
+
+	@Test
 	void headlessRunsOpenNoWindow() {
 		assertTrue(GraphicsEnvironment.isHeadless(), "the tests run in a headless JVM");
 		final Module m = harness.run(CommandText.EXPLAIN, tiny("target=top2 show_heatmaps=true show_map=true " +
