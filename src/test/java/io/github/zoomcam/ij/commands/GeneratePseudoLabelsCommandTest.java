@@ -32,6 +32,8 @@ import org.scijava.module.Module;
 import org.scijava.parse.ParseService;
 import org.scijava.prefs.PrefService;
 import org.scijava.run.RunService;
+import org.scijava.script.ScriptService;
+import org.scijava.ui.UIService;
 import org.scijava.startup.StartupService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -200,7 +202,7 @@ class GeneratePseudoLabelsCommandTest {
 		final Path out = tmp.resolve("headless");
 		final Context context = new Context(CommandService.class, StatusService.class, LogService.class,
 			PrefService.class, ZoomCamService.class, ConsoleService.class, RunService.class, StartupService.class,
-			ParseService.class);
+			ParseService.class, ScriptService.class, UIService.class);
 		try {
 			context.service(PrefService.class).clear(GeneratePseudoLabelsCommand.class);
 			context.service(ConsoleService.class).processArgs("--run", "Generate Pseudo-Labels...", "input_folder='" +
