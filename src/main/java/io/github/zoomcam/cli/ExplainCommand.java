@@ -193,8 +193,7 @@ final class ExplainCommand {
 
 	/** Pseudo-label settings from the options; the threshold defaults to the paper's value for the method. */
 	static AnnotationOptions annotationOptions(final CliArgs a, final CamMethod method) {
-		final Threshold threshold = a.get("threshold", null) == null ? new Threshold.FractionOfMax(method
-			.paperThreshold()) : Threshold.parse(a.get("threshold", null));
+		final Threshold threshold = Threshold.parseOrDefault(a.get("threshold", null), method.paperThreshold());
 		Keep keep = Keep.parse(a.get("keep", "largest"));
 		if (a.get("min-area", null) != null) {
 			final int minArea = a.integer("min-area", 1, 1);

@@ -45,6 +45,17 @@ public sealed interface Threshold permits Threshold.FractionOfMax, Threshold.Ots
 		return Math.max(threshold, Float.MIN_VALUE);
 	}
 
+	/**
+	 * Like {@link #parse}, but null, empty or "default" give the method's own cut, {@code paperFraction}
+	 * of the maximum (the front ends' default).
+	 */
+	static Threshold parseOrDefault(final String text, final double paperFraction) {
+		if (text == null || text.isBlank() || text.trim().equalsIgnoreCase("default")) {
+			return new FractionOfMax(paperFraction);
+		}
+		return parse(text);
+	}
+
 	/** Parses "0.25", "fraction:0.25", "otsu" or "fixed:0.4" (case and surrounding spaces ignored). */
 	static Threshold parse(final String text) {
 		final String usage = "; use e.g. 0.25, fraction:0.25, otsu or fixed:0.4";

@@ -80,4 +80,13 @@ class ThresholdTest {
 		assertEquals("map dog contains NaN at pixel (0, 1); check the model output or replace non-finite values "
 			+ "before thresholding", e.getMessage());
 	}
+
+	@Test
+	void defaultMeansTheMethodsPaperFraction() {
+		assertEquals(new Threshold.FractionOfMax(0.15), Threshold.parseOrDefault(null, 0.15));
+		assertEquals(new Threshold.FractionOfMax(0.25), Threshold.parseOrDefault(" Default ", 0.25));
+		assertEquals(new Threshold.FractionOfMax(0.25), Threshold.parseOrDefault("", 0.25));
+		assertEquals(new Threshold.Fixed(0.4f), Threshold.parseOrDefault("fixed:0.4", 0.25));
+		assertEquals(new Threshold.Otsu(), Threshold.parseOrDefault("otsu", 0.25));
+	}
 }

@@ -49,11 +49,7 @@ record ExplainSettings(CamMethod method, List<String> layers, ExplainOptions opt
 
 	/** "default" (or empty) is the method's threshold from the paper; anything else as Threshold.parse reads it. */
 	static Threshold threshold(final String text, final CamMethod method) {
-		final String t = text == null ? "" : text.trim();
-		if (t.isEmpty() || t.equalsIgnoreCase(CommandText.THRESHOLD_DEFAULT)) {
-			return new Threshold.FractionOfMax(method.paperThreshold());
-		}
-		return Threshold.parse(t);
+		return Threshold.parseOrDefault(text, method.paperThreshold());
 	}
 
 	/** "largest", or "all" with the minimum area (also "all:20" typed directly). */
