@@ -34,6 +34,7 @@ public final class Main {
 		"        [--methods all|METHOD,...] [--scorecam-channels N] [--scorecam-batch N]",
 		"      engine benchmark: ms/image of network passes alone and of the full explain (per method",
 		"      with --methods)",
+		TrainCommand.USAGE,
 		"  synth --n N --seed S --out DIR [--size 128..224] [--channels 1|3] [--bit-depth 8|16]",
 		"      synthetic fluorescence micrographs with exact ground truth (labels, instances, boxes)",
 		"  benchmark [--n 200] [--seed 1000] [--model BUNDLE] [--out benchmark-output] [--batch 8]",
@@ -61,11 +62,12 @@ public final class Main {
 				case "info" -> new InfoCommand(out, err).run(rest);
 				case "speed" -> new SpeedCommand(out, err).run(rest);
 				case "synth" -> new SynthCommand(out, err).run(rest);
+				case "train" -> new TrainCommand(out, err).run(rest);
 				case "evaluate" -> new EvaluateCommand(out, err).run(rest);
 				case "demo" -> new DemoCommand(out, err).run(rest);
 				case "benchmark" -> new BenchmarkCommand(out, err).run(rest);
 				default -> throw new ZoomCamException("unknown command '" + args[0] +
-					"'; commands: demo, explain, evaluate, benchmark, info, speed, synth, help");
+					"'; commands: demo, explain, evaluate, benchmark, info, speed, synth, train, help");
 			};
 		}
 		catch (final ZoomCamException e) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -40,6 +41,14 @@ public final class ZoomCamEngine {
 	private static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
 
 	private ZoomCamEngine() {}
+
+	/**
+	 * The lock held while a GradientCollector is open. libtorch allows one per JVM, so anything else that
+	 * records gradients (the trainer, once per optimisation step) takes the same lock as explain calls.
+	 */
+	public static Lock gradientLock() {
+		return GRADIENT_LOCK;
+	}
 
 	/** Class scores only: one forward pass without gradients. */
 	public static List<Prediction> predict(final ModelBundle bundle, final List<ImageInput> images) {
