@@ -127,6 +127,7 @@ final class BundleContents {
 		if (!options.command().isBlank()) t.addProperty("command", options.command());
 		t.addProperty("data", data.source());
 		t.addProperty("layout", data.layout());
+		if (data.synthRecord() != null) t.add("synth", data.synthRecord());
 		t.addProperty("labels", images.kind().toString());
 		if (template != null) {
 			t.addProperty("arch", template.arch());

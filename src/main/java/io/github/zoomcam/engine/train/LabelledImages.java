@@ -34,4 +34,13 @@ public interface LabelledImages {
 	 * @throws io.github.zoomcam.engine.ZoomCamException when the file cannot be read; the trainer skips it
 	 */
 	ImageInput load(int index);
+
+	/**
+	 * For data made by ./zoomcam synth: the generator settings, recorded as the bundle's "training.synth"
+	 * (size, channels, bit_depth, train_seed), so that ./zoomcam benchmark generates matching held-out images
+	 * and refuses the training seed. Null for other data.
+	 */
+	default com.google.gson.JsonObject synthRecord() {
+		return null;
+	}
 }

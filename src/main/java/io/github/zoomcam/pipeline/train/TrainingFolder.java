@@ -1,5 +1,7 @@
 package io.github.zoomcam.pipeline.train;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import ij.ImagePlus;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ZoomCamException;
@@ -237,6 +239,28 @@ public final class TrainingFolder implements LabelledImages {
 	static boolean isImage(final Path p) {
 		final String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
 		return IMAGE_ENDINGS.stream().anyMatch(name::endsWith);
+	}
+
+	/** The settings of ./zoomcam synth when its dataset.json is in the folder (square images only). */
+	@Override
+	public JsonObject synthRecord() {
+		final Path json = folder.resolve("dataset.json");
+		if (!Files.isRegularFile(json)) return null;
+		try {
+			final JsonObject d = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
+			if (!"zoomcam-synth".equals(d.get("generator").getAsString()) || d.get("width").getAsInt() != d.get("height")
+				.getAsInt()) return null;
+			final JsonObject synth = new JsonObject();
+			synth.addProperty("generator_version", d.get("generator_version").getAsString());
+			synth.addProperty("size", d.get("width").getAsInt());
+			synth.addProperty("channels", d.get("channels").getAsInt());
+			synth.addProperty("bit_depth", d.get("bit_depth").getAsInt());
+			synth.addProperty("train_seed", d.get("seed").getAsLong());
+			return synth;
+		}
+		catch (final IOException | RuntimeException e) {
+			return null; // informative only
+		}
 	}
 
 	@Override

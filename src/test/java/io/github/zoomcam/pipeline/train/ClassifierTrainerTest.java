@@ -105,6 +105,7 @@ class ClassifierTrainerTest {
 		assertEquals(5, training.get("seed").getAsLong());
 		assertEquals("mAP", training.getAsJsonObject("best_validation").get("metric").getAsString());
 		assertTrue(training.getAsJsonObject("counts_per_class").has("puncta"));
+		assertEquals(21, training.getAsJsonObject("synth").get("train_seed").getAsLong(), "synth settings recorded");
 	}
 
 	/**
