@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -8,6 +9,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
@@ -19,6 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,9 +51,12 @@ public final class ModelBundle implements AutoCloseable {
 	private final RuntimeInfo runtime;
 	private final SelfTest selfTest;
 	private final Path extractedCopy;
+	private final String fingerprint;
+	private final Explainer explainer;
+	private volatile boolean closed;
 
 	private ModelBundle(final Path source, final BundleManifest manifest, final Model model,
-		final RuntimeInfo runtime, final SelfTest selfTest, final Path extractedCopy)
+		final RuntimeInfo runtime, final SelfTest selfTest, final Path extractedCopy, final String fingerprint)
 	{
 		this.source = source;
 		this.manifest = manifest;
@@ -57,6 +65,8 @@ public final class ModelBundle implements AutoCloseable {
 		this.runtime = runtime;
 		this.selfTest = selfTest;
 		this.extractedCopy = extractedCopy;
+		this.fingerprint = fingerprint;
+		this.explainer = new Explainer(this);
 	}
 
 	/** Reads only zoomcam.json (no native code), e.g. to fill a dialog. */
@@ -114,7 +124,7 @@ public final class ModelBundle implements AutoCloseable {
 				final RuntimeInfo runtime = new RuntimeInfo(ENGINE, engine.getVersion(), Engine.getDjlVersion(),
 					flavor(), device.toString());
 				final SelfTest selfTest = checkAgainstManifest(model, manifest, folder, path);
-				return new ModelBundle(path, manifest, model, runtime, selfTest, extracted);
+				return new ModelBundle(path, manifest, model, runtime, selfTest, extracted, fingerprint(folder));
 			}
 			catch (final RuntimeException e) {
 				model.close();
@@ -148,6 +158,30 @@ public final class ModelBundle implements AutoCloseable {
 		return selfTest;
 	}
 
+	/** The engine instance of this bundle; calls on it are serialised. */
+	public Explainer explainer() {
+		return explainer;
+	}
+
+	/**
+	 * SHA-256 of model.pt and zoomcam.json: what identifies the network in result keys, so a retrained or
+	 * re-exported model at the same path is not mistaken for the old one.
+	 */
+	public String fingerprint() {
+		return fingerprint;
+	}
+
+	public boolean isClosed() {
+		return closed;
+	}
+
+	void requireOpen() {
+		if (closed) {
+			throw new ZoomCamException("model " + source + " was unloaded (its file changed or Zoom-CAM was shut " +
+				"down); run the command again");
+		}
+	}
+
 	public Device device() {
 		return model.getNDManager().getDevice();
 	}
@@ -160,10 +194,31 @@ public final class ModelBundle implements AutoCloseable {
 		return model.getNDManager().newSubManager();
 	}
 
+	/** Waits for a running explain call to finish, then releases the network's native memory. */
 	@Override
 	public void close() {
-		model.close();
-		deleteQuietly(extractedCopy);
+		explainer.closeWhenIdle(() -> {
+			if (closed) return;
+			closed = true;
+			model.close();
+			deleteQuietly(extractedCopy);
+		});
+	}
+
+	private static String fingerprint(final Path folder) throws IOException {
+		try {
+			final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			for (final String file : List.of(MODEL, MANIFEST)) {
+				try (InputStream in = Files.newInputStream(folder.resolve(file))) {
+					final byte[] buffer = new byte[1 << 16];
+					for (int n; (n = in.read(buffer)) > 0;) digest.update(buffer, 0, n);
+				}
+			}
+			return HexFormat.of().formatHex(digest.digest());
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
 	}
 
 	private static Path checkExists(final Path bundle) {
@@ -297,25 +352,24 @@ public final class ModelBundle implements AutoCloseable {
 	private static SelfTest checkAgainstManifest(final Model model, final BundleManifest manifest,
 		final Path folder, final Path shownPath) throws IOException
 	{
-		final NpyArray testInput;
 		final boolean haveTest = manifest.testInput() != null;
-		if (haveTest) {
-			final Path file = folder.resolve(manifest.testInput()).normalize();
-			if (!file.startsWith(folder) || !Files.isRegularFile(file)) throw missing(shownPath, manifest.testInput());
-			testInput = NpyArray.read(file);
-			final long[] expected = {1, manifest.channels(), manifest.height(), manifest.width()};
-			if (!java.util.Arrays.equals(testInput.shape(), expected)) {
-				throw new ZoomCamException(shownPath + ": test input has shape " + java.util.Arrays.toString(testInput
-					.shape()) + " but zoomcam.json declares " + java.util.Arrays.toString(expected));
-			}
-		}
-		else {
-			testInput = new NpyArray(new long[] {1, manifest.channels(), manifest.height(), manifest.width()},
-				new float[manifest.channels() * manifest.height() * manifest.width()]);
-		}
+		final Shape expected = new Shape(1, manifest.channels(), manifest.height(), manifest.width());
 		try (NDManager manager = model.getNDManager().newSubManager()) {
+			final NDArray testInput;
+			if (haveTest) {
+				final Path file = folder.resolve(manifest.testInput()).normalize();
+				if (!file.startsWith(folder) || !Files.isRegularFile(file)) throw missing(shownPath, manifest.testInput());
+				testInput = readNpy(manager, file, shownPath);
+				if (!testInput.getShape().equals(expected)) {
+					throw new ZoomCamException(shownPath + ": test input has shape " + testInput.getShape() +
+						" but zoomcam.json declares " + expected);
+				}
+			}
+			else {
+				testInput = manager.zeros(expected);
+			}
 			final NDList inputs = new NDList();
-			inputs.add(manager.create(testInput.data(), new Shape(testInput.shape())));
+			inputs.add(testInput);
 			for (int i = 0; i < manifest.layers().size(); i++) {
 				inputs.add(manager.zeros(new Shape(1, 1, 1, 1)));
 			}
@@ -362,6 +416,19 @@ public final class ModelBundle implements AutoCloseable {
 			}
 			return result;
 		}
+	}
+
+	/** A float .npy file through DJL's own NumPy reader. */
+	private static NDArray readNpy(final NDManager manager, final Path file, final Path shownPath) throws IOException {
+		final NDArray array;
+		try (InputStream in = Files.newInputStream(file)) {
+			array = NDList.decode(manager, in).singletonOrThrow();
+		}
+		catch (final RuntimeException e) {
+			throw new ZoomCamException(shownPath + ": " + file.getFileName() + " is not a readable NumPy .npy file (" +
+				firstLine(e) + "); export the bundle again");
+		}
+		return array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false);
 	}
 
 	static String firstLine(final Throwable e) {

@@ -11,8 +11,7 @@ import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.NpyArray;
 import io.github.zoomcam.engine.TargetExplanation;
-import io.github.zoomcam.engine.ZoomCamEngine;
-import io.github.zoomcam.ij.HeatmapImages;
+import io.github.zoomcam.pipeline.HeatmapImages;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,8 +86,8 @@ class MethodsCliTest {
 	@Test
 	void heatmapStacksLabelTheirSlicesWithTheMethodAndLayer() {
 		try (ModelBundle bundle = ModelBundle.load(Fixtures.BUNDLE, DeviceChoice.CPU, w -> {})) {
-			final TargetExplanation t = ZoomCamEngine.explain(bundle, List.of(Fixtures.read(Fixtures.RGB_IMAGE)),
-				ExplainOptions.defaults().withMethods(List.of(CamMethod.values())).withScorecamChannels(4)).images()
+			final TargetExplanation t = bundle.explainer().explain(List.of(Fixtures.read(Fixtures.RGB_IMAGE)),
+				ExplainOptions.builder().methods(List.of(CamMethod.values())).scoreCam(new ExplainOptions.ScoreCamSettings(4, ExplainOptions.ScoreCamSettings.DEFAULT_BATCH)).build()).images()
 				.get(0).targets().get(0);
 			for (final CamMethod m : CamMethod.values()) {
 				final ImagePlus stack = HeatmapImages.stack(t, m, "t", null);

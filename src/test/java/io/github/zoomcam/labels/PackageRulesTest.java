@@ -28,7 +28,7 @@ class PackageRulesTest {
 				final String t = line.trim();
 				if (!t.startsWith("import ")) continue;
 				final boolean allowed = t.startsWith("import java.")
-					|| t.equals("import io.github.zoomcam.engine.ZoomCamException;");
+					|| t.equals("import io.github.zoomcam.core.ZoomCamException;");
 				assertTrue(allowed, file.getFileName() + " imports what the labels package must not: " + t);
 			}
 		}
