@@ -123,6 +123,11 @@ public final class Explainer {
 		final ExplainMonitor monitor)
 	{
 		if (images.isEmpty()) throw new ZoomCamException("no images to explain");
+		if (images.size() > 1 && !bundle.batchedGradients() && options.methods().stream().anyMatch(
+			CamMethod::usesGradients))
+		{
+			return oneByOne(images, options, computeMaps, monitor);
+		}
 		final BundleManifest manifest = bundle.manifest();
 		options.validate(manifest);
 		final String gradcamLayer = options.gradcamLayerFor(manifest);
@@ -140,6 +145,20 @@ public final class Explainer {
 		finally {
 			lock.unlock();
 		}
+	}
+
+	/** Where batched gradients are unsound (see {@link ModelBundle#batchedGradients()}): one image per call. */
+	private ExplainResult oneByOne(final List<ImageInput> images, final ExplainOptions options,
+		final boolean computeMaps, final ExplainMonitor monitor)
+	{
+		final List<ImageExplanation> explained = new ArrayList<>();
+		Timings timings = null;
+		for (final ImageInput image : images) {
+			final ExplainResult one = run(List.of(image), options, computeMaps, monitor);
+			explained.addAll(one.images());
+			timings = timings == null ? one.timings() : timings.plus(one.timings());
+		}
+		return new ExplainResult(explained, bundle.runtime(), timings);
 	}
 
 	/** Holds the bundle's lock while closing it, so a running call is never cut off. */

@@ -11,8 +11,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 
 import java.io.IOException;
@@ -52,11 +54,13 @@ public final class ModelBundle implements AutoCloseable {
 	private final SelfTest selfTest;
 	private final Path extractedCopy;
 	private final String fingerprint;
+	private final boolean batchedGradients;
 	private final Explainer explainer;
 	private volatile boolean closed;
 
 	private ModelBundle(final Path source, final BundleManifest manifest, final Model model,
-		final RuntimeInfo runtime, final SelfTest selfTest, final Path extractedCopy, final String fingerprint)
+		final RuntimeInfo runtime, final SelfTest selfTest, final Path extractedCopy, final String fingerprint,
+		final boolean batchedGradients)
 	{
 		this.source = source;
 		this.manifest = manifest;
@@ -66,6 +70,7 @@ public final class ModelBundle implements AutoCloseable {
 		this.selfTest = selfTest;
 		this.extractedCopy = extractedCopy;
 		this.fingerprint = fingerprint;
+		this.batchedGradients = batchedGradients;
 		this.explainer = new Explainer(this);
 	}
 
@@ -124,7 +129,12 @@ public final class ModelBundle implements AutoCloseable {
 				final RuntimeInfo runtime = new RuntimeInfo(ENGINE, engine.getVersion(), Engine.getDjlVersion(),
 					flavor(), device.toString());
 				final SelfTest selfTest = checkAgainstManifest(model, manifest, folder, path);
-				return new ModelBundle(path, manifest, model, runtime, selfTest, extracted, fingerprint(folder));
+				final boolean batched = batchedGradientsAgree(model, manifest);
+				if (!batched) {
+					warnings.accept("on " + device + " this PyTorch build computes gradients of image batches " +
+						"differently from single images; images are explained one at a time (slower, exact)");
+				}
+				return new ModelBundle(path, manifest, model, runtime, selfTest, extracted, fingerprint(folder), batched);
 			}
 			catch (final RuntimeException e) {
 				model.close();
@@ -169,6 +179,15 @@ public final class ModelBundle implements AutoCloseable {
 	 */
 	public String fingerprint() {
 		return fingerprint;
+	}
+
+	/**
+	 * Whether a backward pass over a batch gives every image the gradients it gets alone. Measured at load
+	 * time: libtorch 2.7.1's CPU convolution backward was seen to give batches of two or more images wrong
+	 * input gradients on some machines (AMD EPYC virtual machines) while single images were exact.
+	 */
+	public boolean batchedGradients() {
+		return batchedGradients;
 	}
 
 	public boolean isClosed() {
@@ -416,6 +435,62 @@ public final class ModelBundle implements AutoCloseable {
 			}
 			return result;
 		}
+	}
+
+	/**
+	 * Runs one input (the bundle's test input pattern, deterministic) alone and as a batch of two identical
+	 * images and compares every layer's gradient of the top class score: equal up to float rounding where
+	 * the build's batched backward is sound.
+	 */
+	private static boolean batchedGradientsAgree(final Model model, final BundleManifest manifest) {
+		try (NDManager manager = model.getNDManager().newSubManager()) {
+			final Shape one = new Shape(1, manifest.channels(), manifest.height(), manifest.width());
+			final NDArray input = manager.arange((float) one.size()).reshape(one).mul(0.618034f).sin();
+			final float[][] single = layerGradients(model, manifest, manager, input);
+			final float[][] pair = layerGradients(model, manifest, manager, input.concat(input, 0));
+			for (int l = 0; l < single.length; l++) {
+				double scale = 0;
+				double diff = 0;
+				for (int i = 0; i < single[l].length; i++) {
+					scale = Math.max(scale, Math.abs(single[l][i]));
+					diff = Math.max(diff, Math.abs(single[l][i] - pair[l][i]));
+				}
+				if (!(diff <= 1e-3 * scale + 1e-12)) return false;
+			}
+			return true;
+		}
+		catch (final RuntimeException e) {
+			return false;
+		}
+	}
+
+	/** Per layer, the first image's gradient of the summed top-class scores. */
+	private static float[][] layerGradients(final Model model, final BundleManifest manifest,
+		final NDManager manager, final NDArray images)
+	{
+		final long n = images.getShape().get(0);
+		final NDList inputs = new NDList(images);
+		final NDArray[] deltas = new NDArray[manifest.layers().size()];
+		for (int i = 0; i < deltas.length; i++) {
+			final LayerSpec l = manifest.layers().get(i);
+			deltas[i] = manager.zeros(new Shape(n, l.channels(), l.height(), l.width()));
+			deltas[i].setRequiresGradient(true);
+			inputs.add(deltas[i]);
+		}
+		final boolean previous = JniUtils.isGradMode();
+		JniUtils.setGradMode(true);
+		try {
+			final NDArray logits = IValueUtils.forward((PtSymbolBlock) model.getBlock(), inputs, true).get(0);
+			final int top = (int) logits.get(0).argMax().getLong();
+			final NDArray score = logits.get(":, " + top).sum();
+			JniUtils.backward((PtNDArray) score, (PtNDArray) score.onesLike(), false, false);
+		}
+		finally {
+			JniUtils.setGradMode(previous);
+		}
+		final float[][] out = new float[deltas.length][];
+		for (int i = 0; i < deltas.length; i++) out[i] = deltas[i].getGradient().get(0).toFloatArray();
+		return out;
 	}
 
 	/** A float .npy file through DJL's own NumPy reader. */
