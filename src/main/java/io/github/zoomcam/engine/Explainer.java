@@ -60,29 +60,38 @@ public final class Explainer {
 	/** Class scores only: one forward pass without gradients. */
 	public List<Prediction> predict(final List<ImageInput> images) {
 		if (images.isEmpty()) throw new ZoomCamException("no images to classify");
-		final BundleManifest manifest = bundle.manifest();
-		lock.lock();
-		try (NDManager manager = bundle.newManager()) {
-			bundle.requireOpen();
-			final NDList inputs = new NDList();
-			inputs.add(preprocessBatch(manager, manifest, images, new ArrayList<>()));
-			for (int i = 0; i < manifest.layers().size(); i++) inputs.add(manager.zeros(new Shape(1, 1, 1, 1)));
-			final float[] logits = runForward(bundle, inputs, false).get(0).toFloatArray();
-			final int classes = manifest.classes().size();
-			final List<Prediction> out = new ArrayList<>();
-			for (int n = 0; n < images.size(); n++) {
-				final float[] l = Arrays.copyOfRange(logits, n * classes, (n + 1) * classes);
-				checkFinite(l, images.get(n).name());
-				out.add(new Prediction(images.get(n).name(), l, manifest.output().probabilities(l)));
+		return locked(() -> {
+			final BundleManifest manifest = bundle.manifest();
+			try (NDManager manager = bundle.newManager()) {
+				final NDList inputs = new NDList();
+				inputs.add(preprocessBatch(manager, manifest, images, new ArrayList<>()));
+				for (int i = 0; i < manifest.layers().size(); i++) inputs.add(manager.zeros(new Shape(1, 1, 1, 1)));
+				final float[] logits = runForward(bundle, inputs, false).get(0).toFloatArray();
+				final int classes = manifest.classes().size();
+				final List<Prediction> out = new ArrayList<>();
+				for (int n = 0; n < images.size(); n++) {
+					final float[] l = Arrays.copyOfRange(logits, n * classes, (n + 1) * classes);
+					checkFinite(l, images.get(n).name());
+					out.add(new Prediction(images.get(n).name(), l, manifest.output().probabilities(l)));
+				}
+				return out;
 			}
-			return out;
-		}
-		catch (final ZoomCamException e) {
-			throw e;
-		}
-		catch (final RuntimeException e) {
-			throw new ZoomCamException("the network failed on this batch (" + ModelBundle.firstLine(e) +
-				"); check the bundle with 'zoomcam info' or try a smaller batch");
+			catch (final ZoomCamException e) {
+				throw e;
+			}
+			catch (final RuntimeException e) {
+				throw new ZoomCamException("the network failed on this batch (" + ModelBundle.firstLine(e) +
+					"); check the bundle with 'zoomcam info' or try a smaller batch");
+			}
+		});
+	}
+
+	/** Runs work on the bundle's network: one call at a time, never on a closed bundle. */
+	private <T> T locked(final java.util.function.Supplier<T> work) {
+		lock.lock();
+		try {
+			bundle.requireOpen();
+			return work.get();
 		}
 		finally {
 			lock.unlock();
@@ -136,15 +145,12 @@ public final class Explainer {
 			.toArray();
 		final List<String> orderedLayers = Arrays.stream(fused).mapToObj(i -> manifest.layers().get(i).name()).toList();
 
-		lock.lock();
-		try (NDManager manager = bundle.newManager()) {
-			bundle.requireOpen();
-			return new Run(bundle, manager, images, options, orderedLayers, fused, gradcamLayer, gradcamIndex,
-				computeMaps, monitor).explain();
-		}
-		finally {
-			lock.unlock();
-		}
+		return locked(() -> {
+			try (NDManager manager = bundle.newManager()) {
+				return new Run(bundle, manager, images, options, orderedLayers, fused, gradcamLayer, gradcamIndex,
+					computeMaps, monitor).explain();
+			}
+		});
 	}
 
 	/** Where batched gradients are unsound (see {@link ModelBundle#batchedGradients()}): one image per call. */
