@@ -43,6 +43,8 @@ import java.util.zip.ZipInputStream;
 public final class ModelBundle implements AutoCloseable {
 
 	static final String MANIFEST = "zoomcam.json";
+	/** System property: "false" explains one image per backward pass whatever the device. */
+	public static final String BATCHED_GRADIENTS_PROPERTY = "zoomcam.batchedGradients";
 	static final String MODEL = "model.pt";
 	private static final String ENGINE = "PyTorch";
 
@@ -129,10 +131,8 @@ public final class ModelBundle implements AutoCloseable {
 				final RuntimeInfo runtime = new RuntimeInfo(ENGINE, engine.getVersion(), Engine.getDjlVersion(),
 					flavor(), device.toString());
 				final SelfTest selfTest = checkAgainstManifest(model, manifest, folder, path);
-				// On the CPU the batched backward pass of libtorch 2.7.1 was seen to return wrong input gradients
-				// (and NaN), at random, for batches of two or more images; single images were always exact.
-				final boolean batched = device.isGpu() && batchedGradientsAgree(model, manifest) && batchedGradientsAgree(
-					model, manifest);
+				final boolean batched = mayBatchGradients(device) && batchedGradientsAgree(model, manifest) &&
+					batchedGradientsAgree(model, manifest);
 				if (device.isGpu() && !batched) {
 					warnings.accept("on " + device + " this PyTorch build computes gradients of image batches " +
 						"differently from single images; images are explained one at a time (slower, exact)");
@@ -185,10 +185,13 @@ public final class ModelBundle implements AutoCloseable {
 	}
 
 	/**
-	 * Whether gradients are computed for whole batches at once: on a GPU whose batched backward pass gave
-	 * every image the gradients it gets alone (checked at load time). Never on the CPU, where libtorch
-	 * 2.7.1's convolution backward was seen to give batches of two or more images wrong input gradients at
-	 * random while single images were always exact.
+	 * Whether gradients are computed for whole batches at once, which is faster; otherwise one image per
+	 * backward pass. Batched only where the batched backward pass gave every image the gradients it gets
+	 * alone (checked twice at load time) and, on the CPU, where oneDNN cannot use AVX-512: libtorch 2.7.1's
+	 * AVX-512 convolution backward was seen to give batches of two or more images wrong input gradients
+	 * (even NaN) at random, while single images were always exact and AVX2 kernels were exact for any batch.
+	 * {@code ONEDNN_MAX_CPU_ISA=AVX2} in the environment (set by the ./zoomcam launcher) allows batching;
+	 * {@code -Dzoomcam.batchedGradients=false} forbids it.
 	 */
 	public boolean batchedGradients() {
 		return batchedGradients;
@@ -444,6 +447,40 @@ public final class ModelBundle implements AutoCloseable {
 			}
 			return result;
 		}
+	}
+
+	private static boolean mayBatchGradients(final Device device) {
+		if ("false".equalsIgnoreCase(System.getProperty(BATCHED_GRADIENTS_PROPERTY))) return false;
+		if (device.isGpu()) return true;
+		return oneDnnLimitedBelowAvx512() || !cpuHasAvx512();
+	}
+
+	/** Whether the environment caps oneDNN's instruction set below AVX-512 (read by oneDNN at start). */
+	static boolean oneDnnLimitedBelowAvx512() {
+		for (final String variable : List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA")) {
+			final String isa = System.getenv(variable);
+			if (isa != null && !isa.isBlank()) {
+				final String upper = isa.trim().toUpperCase(Locale.ROOT);
+				return !upper.contains("512") && !upper.contains("AMX") && !upper.equals("ALL") && !upper.equals(
+					"DEFAULT");
+			}
+		}
+		return false;
+	}
+
+	/** On Linux from /proc/cpuinfo; elsewhere x86-64 is assumed to have AVX-512, other machines not. */
+	private static boolean cpuHasAvx512() {
+		final Path cpuinfo = Path.of("/proc/cpuinfo");
+		if (Files.isReadable(cpuinfo)) {
+			try (Stream<String> lines = Files.lines(cpuinfo)) {
+				return lines.anyMatch(l -> l.startsWith("flags") && l.contains(" avx512f"));
+			}
+			catch (final IOException | java.io.UncheckedIOException e) {
+				return true;
+			}
+		}
+		final String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+		return arch.contains("amd64") || arch.contains("x86_64");
 	}
 
 	/**

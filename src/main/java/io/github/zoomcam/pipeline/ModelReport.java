@@ -30,6 +30,8 @@ public final class ModelReport {
 		line(text, "exported by", "PyTorch " + m.pytorchVersion());
 		line(text, "runtime", bundle.runtime().toString());
 		line(text, "self-test", bundle.selfTest().toString());
+		line(text, "gradients", bundle.batchedGradients() ? "whole batches per backward pass" : "one image per " +
+			"backward pass (batched gradients are not exact on this device; see ONEDNN_MAX_CPU_ISA in the README)");
 		text.append("layers (").append(m.layers().size()).append(", network order):\n");
 		text.append(String.format(Locale.ROOT, "  %-3s %-28s %8s %11s %7s %s%n", "#", "name", "channels",
 			"resolution", "stride", ""));

@@ -13,6 +13,7 @@ import java.util.Map;
 import static io.github.zoomcam.Fixtures.assertClose;
 import static io.github.zoomcam.Fixtures.assertRelClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -96,6 +97,35 @@ class EngineExactnessTest {
 		}
 		assertTrue(result.images().get(1).warnings().stream().anyMatch(w -> w.contains("replicated")),
 			"a grey image given to the RGB model is reported");
+	}
+
+	@Test
+	void batchesShareOneBackwardPassWhereOneDnnAvoidsAvx512() {
+		// The test JVM runs with ONEDNN_MAX_CPU_ISA=AVX2 (pom.xml), as the ./zoomcam launcher does.
+		if (ModelBundle.oneDnnLimitedBelowAvx512()) {
+			assertTrue(bundle.batchedGradients(), "the load-time check of batched gradients passes with AVX2 kernels");
+		}
+	}
+
+	@Test
+	void oneImagePerBackwardPassGivesTheSameReferenceMaps() throws IOException {
+		final Map<String, NpyArray> ref = Fixtures.expected("batch_top2");
+		System.setProperty(ModelBundle.BATCHED_GRADIENTS_PROPERTY, "false");
+		try (ModelBundle single = ModelBundle.load(Fixtures.BUNDLE, DeviceChoice.CPU, w -> {})) {
+			assertFalse(single.batchedGradients());
+			final ExplainResult result = single.explainer().explain(List.of(Fixtures.read(Fixtures.RGB_IMAGE),
+				Fixtures.read(Fixtures.GREY16_IMAGE)), ExplainOptions.builder().layerMapsAtOriginalSize(true).targets(
+					new TargetSpec.TopK(2)).build());
+			for (int i = 0; i < 2; i++) {
+				for (int k = 0; k < 2; k++) {
+					checkTarget(ref, "img" + i + "_t" + k + "_", result.images().get(i).targets().get(k));
+				}
+			}
+			assertEquals(2, result.timings().forwardPasses(), "one forward pass per image");
+		}
+		finally {
+			System.clearProperty(ModelBundle.BATCHED_GRADIENTS_PROPERTY);
+		}
 	}
 
 	@Test
