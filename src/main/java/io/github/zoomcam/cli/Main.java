@@ -1,7 +1,7 @@
 package io.github.zoomcam.cli;
 
 import io.github.zoomcam.engine.CamMethod;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -76,6 +76,12 @@ public final class Main {
 		}
 		catch (final OutOfMemoryError e) {
 			err.println("error: out of memory; use a smaller --batch or give Java more memory (JAVA_OPTS=-Xmx8g)");
+			return 2;
+		}
+		catch (final RuntimeException e) {
+			// A bug of ours or of a library: still one line, with what is needed to report it.
+			err.println("error: internal error (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " +
+				e.getMessage().strip().lines().findFirst().orElse("")) + "); please report it with the command line");
 			return 2;
 		}
 	}

@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -59,6 +60,19 @@ public record BundleManifest(String name, String description, List<String> class
 
 	public List<String> layerNames() {
 		return layers.stream().map(LayerSpec::name).toList();
+	}
+
+	/**
+	 * The index of a layer, or a one-line error naming this model's layers: the only place an unknown
+	 * layer name is reported.
+	 */
+	public int requireLayer(final String layerName) {
+		final int index = layerIndex(layerName);
+		if (index < 0) {
+			throw new ZoomCamException("unknown layer '" + layerName + "'; this model's layers are: " + String.join(
+				", ", layerNames()) + " (or use default, all or last)");
+		}
+		return index;
 	}
 
 	/** Parses and validates; every problem is reported as a one-line {@link ZoomCamException}. */
