@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -56,14 +55,6 @@ public final class Explainer {
 
 	public ModelBundle bundle() {
 		return bundle;
-	}
-
-	/**
-	 * The lock held while a GradientCollector is open. libtorch allows one per JVM, so anything else that
-	 * records gradients (the trainer, once per optimisation step) takes the same lock as explain calls.
-	 */
-	public static Lock gradientLock() {
-		return GRADIENT_LOCK;
 	}
 
 	/** Class scores only: one forward pass without gradients. */

@@ -7,14 +7,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Preprocessing;
-import io.github.zoomcam.engine.ZoomCamEngine;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.locks.Lock;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -79,6 +78,8 @@ public final class ClassifierTrainer {
 		try (TrainableNetwork network = TrainableNetwork.load(moduleFile, name, layers.size(), device)) {
 			if (continued == null) network.initialise(images.classes().size(), options.seed());
 			else continued.check(network, m);
+			network.requireExactBatchedGradients(images.format().channels(), images.format().height(), images.format()
+				.width());
 			final Run run = new Run(images, split, normalisation, network, options, m);
 			m.message(describe(data, images, split, options, device, continued));
 			run.trainAllEpochs();
@@ -106,6 +107,9 @@ public final class ClassifierTrainer {
 		final Engine engine;
 		try {
 			engine = Engine.getEngine(ENGINE);
+			// As ModelBundle does: TorchScript's optimising graph executor returned NaN gradients on some calls on
+			// this project's CPU machines; the plain executor gives the same numbers on every call.
+			JniUtils.setGraphExecutorOptimize(false);
 		}
 		catch (final EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
 			throw new ZoomCamException("the PyTorch engine could not start (" + TrainableNetwork.firstLine(e) +
@@ -168,7 +172,6 @@ public final class ClassifierTrainer {
 		private final TrainingMonitor monitor;
 		private final Random random;
 		private final Optimizer optimizer;
-		private final Lock gradientLock = ZoomCamEngine.gradientLock();
 		final float[] testInput;
 		final List<EpochReport> reports = new ArrayList<>();
 		Snapshot best;
@@ -249,24 +252,34 @@ public final class ClassifierTrainer {
 				x = normalise(manager, x);
 				final NDArray y = manager.create(flatTargets(batch), new Shape(batch.length, images.classes().size()));
 				final float loss;
-				gradientLock.lock();
-				try (GradientCollector collector = Engine.getEngine(ENGINE).newGradientCollector()) {
+				// Gradients are recorded on this thread only (libtorch's grad mode is thread-local), so an explain
+				// call on another thread neither waits nor records into this graph.
+				final boolean gradMode = JniUtils.isGradMode();
+				JniUtils.setGradMode(true);
+				try {
 					final NDArray logits = network.forward(x, true).get(0);
 					final NDArray lossArray = lossOf(logits, y);
-					collector.backward(lossArray);
+					JniUtils.backward((PtNDArray) lossArray, (PtNDArray) lossArray.onesLike(), false, false);
 					loss = lossArray.getFloat();
 				}
 				finally {
-					gradientLock.unlock();
+					JniUtils.setGradMode(gradMode);
 				}
 				if (!Float.isFinite(loss)) {
 					throw new ZoomCamException("the training loss became " + loss + "; lower the learning rate (--lr, e.g. " +
 						options.learningRate() / 3 + ")");
 				}
-				for (final NDArray parameter : network.parameters()) {
-					try (NDArray gradient = parameter.getGradient()) {
-						optimizer.update(parameter.getName(), parameter, gradient);
+				// The updates write into the parameters in place, which libtorch allows only without grad mode.
+				JniUtils.setGradMode(false);
+				try {
+					for (final NDArray parameter : network.parameters()) {
+						try (NDArray gradient = parameter.getGradient()) {
+							optimizer.update(parameter.getName(), parameter, gradient);
+						}
 					}
+				}
+				finally {
+					JniUtils.setGradMode(gradMode);
 				}
 				return loss;
 			}

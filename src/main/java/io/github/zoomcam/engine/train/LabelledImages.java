@@ -31,7 +31,7 @@ public interface LabelledImages {
 	/**
 	 * Reads the pixels (the first plane of a stack).
 	 *
-	 * @throws io.github.zoomcam.engine.ZoomCamException when the file cannot be read; the trainer skips it
+	 * @throws io.github.zoomcam.core.ZoomCamException when the file cannot be read; the trainer skips it
 	 */
 	ImageInput load(int index);
 

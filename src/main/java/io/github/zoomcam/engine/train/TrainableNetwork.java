@@ -9,11 +9,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -192,6 +193,52 @@ final class TrainableNetwork implements AutoCloseable {
 		final NDManager manager = x.getManager();
 		for (int i = 0; i < layerCount; i++) inputs.add(manager.zeros(new Shape(1, 1, 1, 1)));
 		return IValueUtils.forward(block, inputs, withGradients);
+	}
+
+	/**
+	 * Fails unless a batch's backward pass gives each image the input gradient it gets alone. libtorch 2.7.1's
+	 * oneDNN AVX-512 convolution backward was seen to give batches of two or more images wrong gradients (even
+	 * NaN) at random on this project's machines, which would silently corrupt every weight update; AVX2
+	 * kernels are exact. Checked twice, in evaluation mode (images independent), like ModelBundle's check.
+	 */
+	void requireExactBatchedGradients(final int channels, final int height, final int width) {
+		for (int attempt = 0; attempt < 2; attempt++) {
+			final float[] single = inputGradient(channels, height, width, 1);
+			final float[] pair = inputGradient(channels, height, width, 2);
+			double scale = 0;
+			double diff = 0;
+			for (int i = 0; i < single.length; i++) {
+				scale = Math.max(scale, Math.abs(single[i]));
+				diff = Math.max(diff, Math.abs(single[i] - pair[i]));
+			}
+			if (!(diff <= 1e-3 * scale + 1e-12)) {
+				throw new ZoomCamException("batched gradients are wrong on this " + (device().isGpu() ? "GPU" :
+					"CPU (libtorch's oneDNN AVX-512 kernels)") + ", so training would corrupt the network; start Java " +
+					"with ONEDNN_MAX_CPU_ISA=AVX2 in the environment (the ./zoomcam launcher does; for Fiji: " +
+					"ONEDNN_MAX_CPU_ISA=AVX2 ./ImageJ-linux64)");
+			}
+		}
+	}
+
+	/** The first image's gradient of the summed first logits, for n copies of one deterministic image. */
+	private float[] inputGradient(final int channels, final int height, final int width, final int n) {
+		evaluationMode();
+		final boolean gradMode = JniUtils.isGradMode();
+		try (NDManager manager = newStepManager()) {
+			final Shape one = new Shape(1, channels, height, width);
+			final NDArray image = manager.arange((float) one.size()).reshape(one).mul(0.618034f).sin();
+			final NDArray x = n == 1 ? image : image.repeat(0, n);
+			x.setRequiresGradient(true);
+			JniUtils.setGradMode(true);
+			final NDArray score = forward(x, true).get(0).get(":, 0").sum();
+			JniUtils.backward((PtNDArray) score, (PtNDArray) score.onesLike(), false, false);
+			JniUtils.setGradMode(gradMode);
+			return x.getGradient().get(0).toFloatArray();
+		}
+		finally {
+			JniUtils.setGradMode(gradMode);
+			trainingMode();
+		}
 	}
 
 	/** The module file (TorchScript, as torch.jit.save writes it), in evaluation mode. */

@@ -8,7 +8,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.Preprocessing.ValueRange;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,8 +4,7 @@ import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Prediction;
-import io.github.zoomcam.engine.ZoomCamEngine;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.train.LabelKind;
 import io.github.zoomcam.engine.train.Scores;
 
@@ -61,7 +60,7 @@ public record HeldOutScore(String metric, double value, Map<String, Double> aver
 					skipped++;
 				}
 				if (batch.size() == BATCH || (i == data.size() - 1 && !batch.isEmpty())) {
-					for (final Prediction p : ZoomCamEngine.predict(bundle, batch)) logits.add(p.logits());
+					for (final Prediction p : bundle.explainer().predict(batch)) logits.add(p.logits());
 					targets.addAll(batchTargets);
 					batch.clear();
 					batchTargets.clear();

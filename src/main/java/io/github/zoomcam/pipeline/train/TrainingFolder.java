@@ -4,11 +4,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import ij.ImagePlus;
 import io.github.zoomcam.engine.ImageInput;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.train.LabelKind;
 import io.github.zoomcam.engine.train.LabelledImages;
-import io.github.zoomcam.ij.ImageConversion;
-import io.github.zoomcam.ij.ImageFiles;
+import io.github.zoomcam.pipeline.ImageConversion;
+import io.github.zoomcam.pipeline.ImageFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

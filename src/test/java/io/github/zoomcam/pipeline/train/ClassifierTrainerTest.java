@@ -8,12 +8,13 @@ import ij.process.ImageProcessor;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
-import io.github.zoomcam.engine.FloatMap;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.OutputKind;
 import io.github.zoomcam.engine.Prediction;
-import io.github.zoomcam.engine.ZoomCamEngine;
+import io.github.zoomcam.Fixtures;
+import io.github.zoomcam.core.FloatMap;
+import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.train.ClassifierTrainer;
 import io.github.zoomcam.engine.train.EpochReport;
 import io.github.zoomcam.engine.train.LabelKind;
@@ -37,9 +38,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Lock;
 
 import static io.github.zoomcam.pipeline.train.TrainingFolderTest.assertOneLine;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,8 +95,8 @@ class ClassifierTrainerTest {
 			assertEquals(16, bundle.manifest().layers().get(9).stride());
 			assertEquals(3, bundle.manifest().layers().get(9).height());
 			final ImageInput image = multiLabel.load(0);
-			final ExplainResult r = ZoomCamEngine.explain(bundle, List.of(image), ExplainOptions.defaults());
-			final FloatMap map = r.images().get(0).targets().get(0).zoomCamAtOriginal();
+			final ExplainResult r = bundle.explainer().explain(List.of(image), ExplainOptions.defaults());
+			final FloatMap map = r.images().get(0).targets().get(0).map(CamMethod.ZOOMCAM);
 			assertEquals(image.width(), map.width());
 			for (final float v : map.toArray()) assertTrue(Float.isFinite(v) && v >= 0 && v <= 1);
 		}
@@ -125,7 +126,7 @@ class ClassifierTrainerTest {
 			validationTargets[i] = targets[split.validation()[i]];
 		}
 		try (ModelBundle bundle = ModelBundle.load(trained.bundle(), DeviceChoice.CPU, w -> {})) {
-			final float[][] logits = ZoomCamEngine.predict(bundle, images).stream().map(Prediction::logits).toArray(
+			final float[][] logits = bundle.explainer().predict(images).stream().map(Prediction::logits).toArray(
 				float[][]::new);
 			final JsonObject best = record(trained.bundle()).getAsJsonObject("best_validation");
 			assertEquals(best.get("loss").getAsDouble(), Scores.binaryCrossEntropy(logits, validationTargets), 1e-3);
@@ -255,31 +256,40 @@ class ClassifierTrainerTest {
 			TrainingMonitor.NONE), "too little data for the validation split: class 'ring' has 1");
 	}
 
-	/** libtorch allows one gradient collector per JVM: training steps wait while an explain call holds it. */
+	/**
+	 * Training records gradients on its own thread only: explaining on another thread meanwhile gives exactly
+	 * the maps it gives alone, and neither waits for the other.
+	 */
 	@Test
-	void trainingStepsWaitForTheEnginesGradientLock() throws Exception {
-		final AtomicInteger batches = new AtomicInteger();
-		final Lock lock = ZoomCamEngine.gradientLock();
-		final CompletableFuture<TrainingResult> training;
-		lock.lock();
-		try {
-			training = CompletableFuture.supplyAsync(() -> ClassifierTrainer.train(multiLabel, tmp.resolve("locked"),
-				quick().epochs(1).build(), new TrainingMonitor() {
+	void explainingWhileTrainingGivesTheSameMaps() throws Exception {
+		try (ModelBundle fixture = ModelBundle.load(Fixtures.BUNDLE, DeviceChoice.CPU, w -> {})) {
+			final ImageInput image = Fixtures.read(Fixtures.RGB_IMAGE);
+			final float[] alone = zoomCamMap(fixture, image);
+			final AtomicInteger batches = new AtomicInteger();
+			final CompletableFuture<TrainingResult> training = CompletableFuture.supplyAsync(() -> ClassifierTrainer
+				.train(multiLabel, tmp.resolve("concurrent"), quick().epochs(3).build(), new TrainingMonitor() {
 
 					@Override
 					public void batchDone(final int epoch, final int batch, final int total, final double loss) {
 						batches.incrementAndGet();
 					}
 				}));
-			Thread.sleep(3000);
-			assertEquals(0, batches.get(), "no step while the lock is held");
+			while (batches.get() == 0 && !training.isDone()) Thread.sleep(20);
+			int explained = 0;
+			while (!training.isDone()) {
+				assertArrayEquals(alone, zoomCamMap(fixture, image), "explained while training");
+				explained++;
+			}
+			final TrainingResult result = training.get(5, TimeUnit.MINUTES);
+			assertEquals(TrainingResult.COMPLETED, result.stopReason());
+			assertTrue(explained > 0, "some explain calls ran during training");
+			assertTrue(result.epochs().stream().allMatch(e -> Double.isFinite(e.trainLoss())));
 		}
-		finally {
-			lock.unlock();
-		}
-		final TrainingResult result = training.get(5, TimeUnit.MINUTES);
-		assertTrue(batches.get() > 0);
-		assertEquals(TrainingResult.COMPLETED, result.stopReason());
+	}
+
+	private static float[] zoomCamMap(final ModelBundle bundle, final ImageInput image) {
+		return bundle.explainer().explain(List.of(image), ExplainOptions.defaults()).images().get(0).targets().get(0)
+			.map(CamMethod.ZOOMCAM).toArray();
 	}
 
 	private static JsonObject manifest(final Path bundle) throws IOException {

@@ -1,6 +1,6 @@
 package io.github.zoomcam.pipeline.train;
 
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.train.LabelKind;
 import io.github.zoomcam.synth.SynthClass;
 
