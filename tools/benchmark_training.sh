@@ -25,9 +25,9 @@ N_PSEUDO=${N_PSEUDO:-200}
 THREADS=${THREADS:-$(nproc)}
 out=${OUT:-target/bench-train}
 mkdir -p "$out"
-# oneDNN's AVX-512 kernels gave wrong, run-to-run different results on this project's AMD EPYC machines
-# (the engine tests fail with them); both trainers use the AVX2 kernels.
-export DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX2}
+# libtorch's oneDNN AVX-512 convolution backward gave batches wrong gradients on this project's machines;
+# both trainers use the AVX2 kernels (as the ./zoomcam launcher does).
+export ONEDNN_MAX_CPU_ISA=${ONEDNN_MAX_CPU_ISA:-AVX2}
 
 synth() { # n seed folder
   if ! grep -q "\"seed\": $2," "$3/dataset.json" 2>/dev/null || ! grep -q "\"n\": $1," "$3/dataset.json"; then
