@@ -11,7 +11,9 @@
 # 10% of the 3000 per class for its own per-epoch validation (--val-fraction 0.1) and keeps the best epoch;
 # both are then scored on the same 500 held-out images (Java: through the engine, ./zoomcam train --test).
 # Seconds per epoch are the mean over epochs 2..N (the first carries TorchScript's warm-up) and include each
-# trainer's per-epoch scoring; Java's are also shown scaled to 3000 training images per epoch.
+# trainer's per-epoch scoring; wall time and CPU time of the whole process (all threads). This machine is
+# shared, so wall time follows the other work on it; CPU time is the steadier measure of each trainer's work.
+# Per training image, because Java trains on 90% of the images.
 # Everything goes to target/bench-train/ (never committed). Runs for about an hour on 2 cores.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -75,25 +77,43 @@ out, epochs, n_train = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 miou_java, miou_python, miou_bundled = sys.argv[4:7]
 py = open(out + "/python.log").read()
 jv = open(out + "/java.log").read()
-py_times = [float(t) for t in re.findall(r"^epoch \d+ loss [\d.]+ val mAP [\d.]+ \(.*\) (\d+) s$", py, re.M)]
+# Python prints cumulative wall and CPU seconds per epoch; Java each epoch's own.
+py_lines = re.findall(r"^epoch \d+ loss [\d.]+ val mAP [\d.]+ \(.*\) (\d+) s cpu ([\d.]+) s$", py, re.M)
+py_wall = [float(w) for w, _ in py_lines]
+py_cpu = [float(c) for _, c in py_lines]
+jv_lines = re.findall(r"^epoch \d+/\d+ .*  ([\d.]+) s  \(cpu ([\d.]+) s\)", jv, re.M)
+jv_wall = [float(w) for w, _ in jv_lines]
+jv_cpu = [float(c) for _, c in jv_lines]
 py_map = float(re.search(r"held-out mAP ([\d.]+)", py).group(1))
-jv_times = [float(t) for t in re.findall(r"^epoch \d+/\d+ .* ([\d.]+) s(?:  best)?$", jv, re.M)]
 jv_map = float(re.search(r"held-out mAP ([\d.]+)", jv).group(1))
 jv_train = int(re.search(r"; (\d+) training, \d+ validation images", jv).group(1))
-py_epoch = (py_times[-1] - py_times[0]) / (len(py_times) - 1) if len(py_times) > 1 else py_times[0]
-jv_epoch = sum(jv_times[1:]) / (len(jv_times) - 1) if len(jv_times) > 1 else jv_times[0]
-jv_scaled = jv_epoch * n_train / jv_train
-print("| trainer | held-out mAP (%s images) | s/epoch | s/epoch per %d training images | pseudo-label mIoU %% |" % (
-    re.search(r"on (\d+) images", jv).group(1), n_train))
-print("|---|---|---|---|---|")
-print("| Python, tools/train_demo_model.py | %.4f | %.1f | %.1f | %s |" % (py_map, py_epoch, py_epoch, miou_python))
-print("| Java, ./zoomcam train | %.4f | %.1f (%d images) | %.1f | %s |" % (jv_map, jv_epoch, jv_train, jv_scaled,
-                                                                         miou_java))
-print("| bundled model (6000 images, 128 px, Python) | - | - | - | %s |" % miou_bundled)
+heldout = re.search(r"held-out mAP [\d.]+ on (\d+) images", jv).group(1)
+
+
+def per_epoch_cumulative(values):  # epochs 2..N, from cumulative times
+    return (values[-1] - values[0]) / (len(values) - 1) if len(values) > 1 else values[0]
+
+
+def per_epoch(values):  # epochs 2..N, from per-epoch times
+    return sum(values[1:]) / (len(values) - 1) if len(values) > 1 else values[0]
+
+
+py_w, py_c = per_epoch_cumulative(py_wall), per_epoch_cumulative(py_cpu)
+jv_w, jv_c = per_epoch(jv_wall), per_epoch(jv_cpu)
+print("| trainer | trains on | held-out mAP (%s images) | wall s/epoch | CPU s/epoch | CPU ms per training image "
+      "| pseudo-label mIoU %% |" % heldout)
+print("|---|---|---|---|---|---|---|")
+print("| Python, tools/train_demo_model.py | %d images | %.4f | %.1f | %.1f | %.1f | %s |" % (
+    n_train, py_map, py_w, py_c, 1000 * py_c / n_train, miou_python))
+print("| Java, ./zoomcam train | %d images (+%d validation) | %.4f | %.1f | %.1f | %.1f | %s |" % (
+    jv_train, n_train - jv_train, jv_map, jv_w, jv_c, 1000 * jv_c / jv_train, miou_java))
+print("| bundled model (Python, 6000 images at 128 px) | | | | | | %s |" % miou_bundled)
 print()
-print("targets: Java mAP within 0.01 of Python's: %s (%.4f vs %.4f); Java mAP >= 0.97: %s; "
-      "Java s/epoch <= 1.25 x Python's: %s (%.2f x, per training image)" % (
-          "met" if abs(jv_map - py_map) <= 0.01 or jv_map > py_map else "MISSED", jv_map, py_map,
-          "met" if jv_map >= 0.97 else "MISSED", "met" if jv_scaled <= 1.25 * py_epoch else "MISSED",
-          jv_scaled / py_epoch))
+ratio_cpu = (jv_c / jv_train) / (py_c / n_train)
+ratio_wall = (jv_w / jv_train) / (py_w / n_train)
+print("targets: Java mAP within 0.01 of Python's: %s (%.4f vs %.4f); Java mAP >= 0.97: %s; Java time per epoch <= "
+      "1.25 x Python's: %s (per training image: CPU %.2f x, wall %.2f x)" % (
+          "met" if jv_map >= py_map - 0.01 else "MISSED", jv_map, py_map, "met" if jv_map >= 0.97 else "MISSED",
+          "met" if ratio_cpu <= 1.25 and ratio_wall <= 1.25 else ("met on CPU time" if ratio_cpu <= 1.25 else
+                                                                   "MISSED"), ratio_cpu, ratio_wall))
 EOF

@@ -12,8 +12,9 @@ Each template is a *scripted* module (torch.jit.script, not trace) in the bundle
     forward(x, d_1..d_K) -> (logits, a_1..a_K)
 
 with the deltas added explicitly in forward (no hooks), so BatchNorm follows train()/eval(): a traced
-module keeps the mode it was traced in. Global average pooling before the classifier lets any input size
-through.
+module keeps the mode it was traced in. A delta is added only when it requires a gradient (explaining);
+adding zeros changes no value, and skipping it spares training ten activation-sized copies per pass.
+Global average pooling before the classifier lets any input size through.
 
 The class count comes from the user's data at train time, without Python. The classifier is therefore a
 Linear layer with MAX_CLASSES outputs and a one-value parameter `class_count`; forward returns the first
@@ -95,7 +96,9 @@ def write_module(widths, convs_per_stage, path):
         for _ in range(convs_per_stage):
             body.append("        x = self.features[%d](x)" % index)
             body.append("        x = self.features[%d](x)" % (index + 1))
-            body.append("        x = self.features[%d](x) + d%d" % (index + 2, layer + 1))
+            body.append("        x = self.features[%d](x)" % (index + 2))
+            body.append("        if d%d.requires_grad:" % (layer + 1))
+            body.append("            x = x + d%d" % (layer + 1))
             body.append("        a%d = x" % (layer + 1))
             names.append("features.%d" % (index + 2))
             index += 3
@@ -132,6 +135,17 @@ def check(eager, scripted, channels, n_layers):
         b = scripted(x, *zeros)
     assert len(b) == n_layers + 1 and b[0].shape == (2, MAX_CLASSES)
     assert all((p - q).abs().max().item() < 1e-5 for p, q in zip(a, b))
+    # Explaining: deltas that require gradients are added, and their gradients are the layers' dS/dA.
+    with torch.no_grad():
+        shapes = [t.shape for t in eager(x[:1], *zeros)[1:]]
+    grads = []
+    for module in (eager, scripted):
+        deltas = [torch.zeros(s, requires_grad=True) for s in shapes]
+        module(x[:1], *deltas)[0][0, 0].backward()
+        grads.append([d.grad for d in deltas])
+    for g_eager, g_scripted in zip(*grads):
+        assert g_scripted is not None and g_scripted.abs().max().item() > 0
+        assert (g_eager - g_scripted).abs().max().item() < 1e-5
     with torch.no_grad():
         scripted.class_count.fill_(3.0)
         assert scripted(x, *zeros)[0].shape == (2, 3)

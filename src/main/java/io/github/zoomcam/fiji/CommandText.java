@@ -21,6 +21,7 @@ final class CommandText {
 	static final String GENERATE = "Generate Pseudo-Labels...";
 	static final String EVALUATE = "Evaluate Pseudo-Labels...";
 	static final String INFO = "Model Info...";
+	static final String TRAIN = "Train Classifier...";
 
 	// -- shared by Explain Image and Generate Pseudo-Labels --
 
@@ -97,6 +98,38 @@ final class CommandText {
 	static final int SMALL_AREA_DEFAULT = 32 * 32;
 	static final String SHOW_PLOT = "Plot per-class IoU";
 	static final String EVALUATION_TITLE = "Zoom-CAM Evaluation";
+
+	// -- Train Classifier (keys and defaults are ./zoomcam train's options) --
+
+	static final String DATA = "Training images";
+	static final String DATA_HELP = "A folder with one sub-folder of images per class (single-label), or images " +
+		"with image_labels.csv holding 0/1 per class (multi-label; the layout ./zoomcam synth writes)";
+	static final String OUT = "Output bundle";
+	static final String OUT_HELP = "The model bundle to write (a folder, or a name ending in .zip); put it in " +
+		"Fiji.app/plugins/Zoom-CAM/models to make it a default choice";
+	static final String ARCH = "Network";
+	static final String ARCH_HELP = "Architecture of the network trained from scratch (ignored when resuming)";
+	static final String EPOCHS = "Epochs (at most)";
+	static final String BATCH = "Batch size";
+	static final String LR = "Learning rate (peak)";
+	static final String VAL_FRACTION = "Validation fraction";
+	static final String VAL_FRACTION_HELP = "Share of each class's images held out to score every epoch; the " +
+		"best epoch is kept";
+	static final String SEED = "Random seed";
+	static final String RESUME = "Continue training (optional)";
+	static final String RESUME_HELP = "A bundle with the same classes whose network training continues from";
+	static final String OVERWRITE_BUNDLE = "Overwrite an existing bundle";
+	static final String INPUT_SIZE = "Input size";
+	static final String INPUT_SIZE_HELP = "auto (the images' size), N or HxW; images of another size are resized " +
+		"as the engine does when explaining";
+	static final String CROP = "Random crop side (0 = whole images)";
+	static final String PATIENCE = "Stop after epochs without improvement (0 = never)";
+	static final String AUGMENT = "Augment (flips, rotations, intensity, noise)";
+	static final String TEST = "Held-out images (optional)";
+	static final String TEST_HELP = "Labelled images of the same layout, not trained on: the written bundle is " +
+		"scored on them";
+	static final String SHOW_TRAINING_PLOT = "Plot loss and validation score";
+	static final String TRAINING_TITLE = "Zoom-CAM Training";
 
 	/** Macro-readable: the Explain Image table is ImageJ's own Results table. */
 	static final String RESULTS_TITLE = "Results";

@@ -6,6 +6,9 @@ import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import io.github.zoomcam.pipeline.ResultFolder;
 
+import io.github.zoomcam.synth.SynthOptions;
+import io.github.zoomcam.synth.SyntheticDataset;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +42,7 @@ class MacroTest {
 
 	static final Path MACROS = Paths.get("macros");
 	static final List<String> LABELS = List.of(CommandText.EXPLAIN, CommandText.GENERATE, CommandText.EVALUATE,
-		CommandText.INFO);
+		CommandText.INFO, CommandText.TRAIN);
 	private static final Pattern RUN_START = Pattern.compile("\\brun\\(\\s*");
 	private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -94,7 +97,7 @@ class MacroTest {
 	@Test
 	void everyRunCallNamesACommandAndItsParameters() throws IOException {
 		final List<Path> files = macros();
-		assertEquals(3, files.size(), "explain, batch and evaluate examples: " + files);
+		assertEquals(4, files.size(), "explain, batch, evaluate and train examples: " + files);
 		int calls = 0;
 		for (final Path file : files) {
 			final String code = Files.readString(file, StandardCharsets.UTF_8);
@@ -114,7 +117,7 @@ class MacroTest {
 				CommandHarness.inputs(harness.command(label.group(1)), options, null);
 			}
 		}
-		assertTrue(calls >= 3, "each macro calls a command");
+		assertTrue(calls >= 4, "each macro calls a command");
 	}
 
 	/** The text from {@code start} to the first {@code end} character outside string literals. */
@@ -147,6 +150,17 @@ class MacroTest {
 		interpreter.setIgnoreErrors(true);
 		interpreter.run(code, argument);
 		assertFalse(interpreter.wasError(), () -> name + " failed: " + interpreter.getErrorMessage());
+	}
+
+	@Test
+	void trainMacroRunsHeadlessAndWritesABundle() throws IOException {
+		final Path data = tmp.resolve("labelled images");
+		SyntheticDataset.write(data, 24, 17, SynthOptions.defaults().withSize(128, 128));
+		final Path out = tmp.resolve("my classifier");
+		runMacro("train_classifier.ijm", "data=[" + data + "] out=[" + out + "] epochs=1 input_size=48 device=cpu");
+		final Module train = lastRun(CommandText.TRAIN);
+		assertFalse(CommandHarness.canceled(train), () -> CommandHarness.reason(train));
+		assertTrue(Files.isRegularFile(out.resolve("model.pt")) && Files.isRegularFile(out.resolve("zoomcam.json")));
 	}
 
 	private static Module lastRun(final String label) {

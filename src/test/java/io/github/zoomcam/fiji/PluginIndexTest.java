@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The plugin index that goes into the jar lists the four commands under Plugins > Zoom-CAM, headless;
+ * The plugin index that goes into the jar lists the five commands under Plugins > Zoom-CAM, headless;
  * parameter names are snake_case macro keys that Macro.getValue cannot confuse; choice lists come from
  * the engine's enums.
  */
@@ -40,10 +40,11 @@ class PluginIndexTest {
 		COMMANDS.put(GeneratePseudoLabelsCommand.class.getName(), "Plugins>Zoom-CAM>Generate Pseudo-Labels...");
 		COMMANDS.put(EvaluatePseudoLabelsCommand.class.getName(), "Plugins>Zoom-CAM>Evaluate Pseudo-Labels...");
 		COMMANDS.put(ModelInfoCommand.class.getName(), "Plugins>Zoom-CAM>Model Info...");
+		COMMANDS.put(TrainClassifierCommand.class.getName(), "Plugins>Zoom-CAM>Train Classifier...");
 	}
 
 	@Test
-	void theJarsIndexListsTheFourCommandsUnderPluginsZoomCam() throws IOException {
+	void theJarsIndexListsTheFiveCommandsUnderPluginsZoomCam() throws IOException {
 		final Path index = Paths.get("target", "classes", "META-INF", "json", "org.scijava.plugin.Plugin");
 		assertTrue(Files.isRegularFile(index), "the annotation processor wrote " + index);
 		final Map<String, String> found = new LinkedHashMap<>();

@@ -191,6 +191,7 @@ final class BundleContents {
 			e.addProperty("val_loss", round(r.validationLoss()));
 			e.addProperty("val_" + r.scoreName(), round(r.validationScore()));
 			e.addProperty("seconds", Math.round(r.seconds() * 10) / 10.0);
+			if (Double.isFinite(r.cpuSeconds())) e.addProperty("cpu_seconds", Math.round(r.cpuSeconds() * 10) / 10.0);
 			if (!r.complete()) e.addProperty("complete", false);
 			history.add(e);
 		}

@@ -176,6 +176,8 @@ public final class ClassifierTrainer {
 		final List<EpochReport> reports = new ArrayList<>();
 		Snapshot best;
 		String stopReason = TrainingResult.COMPLETED;
+		/** Set when the monitor cancels: the current epoch is scored and training ends. */
+		private boolean stopRequested;
 
 		Run(final TrainingImages images, final ValidationSplit split, final float[][] normalisation,
 			final TrainableNetwork network, final TrainingOptions options, final TrainingMonitor monitor)
@@ -200,8 +202,9 @@ public final class ClassifierTrainer {
 			int sinceBest = 0;
 			for (int epoch = 1; epoch <= options.epochs(); epoch++) {
 				final long started = System.nanoTime();
+				final double cpuStarted = processCpuSeconds();
 				final double[] loss = trainOneEpoch(epoch);
-				final boolean cancelled = loss[1] < 0;
+				final boolean complete = loss[1] > 0;
 				final float[][] logits = predict(validation);
 				final float[][] targets = targetsOf(validation);
 				final double validationLoss = Scores.loss(images.kind(), logits, targets);
@@ -211,10 +214,10 @@ public final class ClassifierTrainer {
 				if (improved) best = snapshot(epoch, score, validationLoss);
 				sinceBest = improved ? 0 : sinceBest + 1;
 				final EpochReport report = new EpochReport(epoch, options.epochs(), loss[0], validationLoss, score, images
-					.kind().scoreName(), (System.nanoTime() - started) / 1e9, improved, !cancelled);
+					.kind().scoreName(), (System.nanoTime() - started) / 1e9, processCpuSeconds() - cpuStarted, improved, complete);
 				reports.add(report);
 				monitor.epochDone(report);
-				if (cancelled) {
+				if (stopRequested) {
 					stopReason = TrainingResult.CANCELLED;
 					return;
 				}
@@ -227,7 +230,7 @@ public final class ClassifierTrainer {
 			}
 		}
 
-		/** @return {mean loss, 1 if the epoch ran to its end else -1} */
+		/** @return {mean loss, 1 if every batch of the epoch ran, else -1} */
 		private double[] trainOneEpoch(final int epoch) {
 			network.trainingMode();
 			final int[] order = shuffled(train);
@@ -240,7 +243,10 @@ public final class ClassifierTrainer {
 				sum += step(batch) * batch.length;
 				seen += batch.length;
 				monitor.batchDone(epoch, b + 1, batches, sum / seen);
-				if (monitor.cancelled()) return new double[] {sum / seen, -1};
+				if (monitor.cancelled()) {
+					stopRequested = true;
+					if (b < batches - 1) return new double[] {sum / seen, -1};
+				}
 			}
 			return new double[] {sum / seen, 1};
 		}
@@ -394,6 +400,16 @@ public final class ClassifierTrainer {
 		TrainingOptions options() {
 			return options;
 		}
+	}
+
+	/** CPU time of the whole process so far, native threads included (NaN where the JVM cannot tell). */
+	static double processCpuSeconds() {
+		if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof
+			com.sun.management.OperatingSystemMXBean os && os.getProcessCpuTime() >= 0)
+		{
+			return os.getProcessCpuTime() / 1e9;
+		}
+		return Double.NaN;
 	}
 
 	/** The network of the best epoch so far, as written to model.pt, and its logits for the test input. */

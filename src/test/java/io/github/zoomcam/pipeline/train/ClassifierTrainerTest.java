@@ -98,7 +98,12 @@ class ClassifierTrainerTest {
 			final ExplainResult r = bundle.explainer().explain(List.of(image), ExplainOptions.defaults());
 			final FloatMap map = r.images().get(0).targets().get(0).map(CamMethod.ZOOMCAM);
 			assertEquals(image.width(), map.width());
-			for (final float v : map.toArray()) assertTrue(Float.isFinite(v) && v >= 0 && v <= 1);
+			float max = 0;
+			for (final float v : map.toArray()) {
+				assertTrue(Float.isFinite(v) && v >= 0 && v <= 1);
+				max = Math.max(max, v);
+			}
+			assertTrue(max > 0.5f, "the layers' gradients reach the map: max " + max);
 		}
 		final JsonObject training = record(trained.bundle());
 		assertEquals(multiLabel.source(), training.get("data").getAsString());
