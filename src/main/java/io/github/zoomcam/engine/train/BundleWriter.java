@@ -2,9 +2,9 @@ package io.github.zoomcam.engine.train;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ModelBundle;
-import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.IOException;
 import java.io.OutputStream;

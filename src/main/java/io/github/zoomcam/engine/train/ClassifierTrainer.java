@@ -10,11 +10,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Preprocessing;
-import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.IOException;
 import java.io.InputStream;

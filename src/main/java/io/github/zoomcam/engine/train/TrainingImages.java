@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.Preprocessing.ValueRange;
-import io.github.zoomcam.core.ZoomCamException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

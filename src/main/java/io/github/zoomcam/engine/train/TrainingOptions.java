@@ -1,7 +1,7 @@
 package io.github.zoomcam.engine.train;
 
-import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.engine.DeviceChoice;
 
 import java.nio.file.Path;
 

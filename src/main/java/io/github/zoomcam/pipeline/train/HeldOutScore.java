@@ -1,10 +1,10 @@
 package io.github.zoomcam.pipeline.train;
 
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Prediction;
-import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.train.LabelKind;
 import io.github.zoomcam.engine.train.Scores;
 
