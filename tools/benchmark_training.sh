@@ -41,14 +41,16 @@ synth "$N_HELDOUT" 12 "$out/heldout"
 
 # Freeze the build: later source edits must not rebuild the classes under a running benchmark.
 ./zoomcam help >/dev/null
-rm -rf "$out/app" && mkdir -p "$out/app" && cp -r target/classes "$out/app/classes"
+rm -rf "$out/app" && mkdir -p "$out/app" && cp -r target/classes "$out/app/classes" \
+  && cp target/classpath.txt "$out/app/classpath.txt"
 zoomcam() {
   java -Dzoomcam.home="$here" -Djava.awt.headless=true -Dai.djl.offline=true \
     -Dai.djl.pytorch.num_threads="$THREADS" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda=error \
-    -cp "$out/app/classes:$(cat target/classpath.txt)" io.github.zoomcam.cli.Main "$@"
+    -cp "$out/app/classes:$(cat "$out/app/classpath.txt")" io.github.zoomcam.cli.Main "$@"
 }
 
+echo "== start $(date -u +%FT%TZ), nproc $(nproc), load:$(uptime | sed 's/.*load average://')" >&2
 echo "== Python: tools/train_demo_model.py ($EPOCHS epochs, batch $BATCH, lr $LR, $THREADS threads)" >&2
 /usr/bin/python3 tools/train_demo_model.py --train "$out/train" --val "$out/heldout" --out "$out/python-bundle" \
   --epochs "$EPOCHS" --batch "$BATCH" --lr "$LR" --threads "$THREADS" 2>&1 | grep -v NNPACK | tee "$out/python.log" >&2
@@ -71,6 +73,7 @@ miou_java=$(pseudo java "$out/java-bundle")
 miou_python=$(pseudo python "$out/python-bundle")
 miou_bundled=$(pseudo bundled plugins/Zoom-CAM/models/synthetic-cells)
 
+echo "== end $(date -u +%FT%TZ), load:$(uptime | sed 's/.*load average://')" >&2
 /usr/bin/python3 - "$out" "$EPOCHS" "$N_TRAIN" "$miou_java" "$miou_python" "$miou_bundled" <<'EOF'
 import re, sys
 out, epochs, n_train = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
