@@ -151,17 +151,33 @@ public final class BatchRunner {
 		List<String> warnings)
 	{}
 
+	/**
+	 * One input file with the name of its result folder.
+	 *
+	 * @param folder chosen by {@link ResultStore#folderNames} over the whole list the file belongs to
+	 */
+	public record Input(Path source, String folder) {}
+
+	/** Explains every file, naming result folders by {@link ResultStore#folderNames} over {@code sources}. */
 	public Summary run(final List<Path> sources, final Listener listener) {
 		final Map<Path, String> names = ResultStore.folderNames(sources);
-		final int total = sources.size();
+		return runNamed(sources.stream().map(p -> new Input(p, names.get(p))).toList(), listener);
+	}
+
+	/**
+	 * Explains inputs whose folder names were chosen over a larger list: a Spark task runs one slice of a
+	 * screen, and its folders must be named as a single run over the whole screen would name them.
+	 */
+	public Summary runNamed(final List<Input> inputs, final Listener listener) {
+		final int total = inputs.size();
 		final List<Outcome> outcomes = new ArrayList<>();
 		listener.started(total, store.root());
 		final List<Job> pending = new ArrayList<>();
 		final Outcome[] byIndex = new Outcome[total];
 		int reported = 0;
 		for (int i = 0; i < total && !listener.cancelled(); i++) {
-			final Path path = sources.get(i);
-			final String folder = names.get(path);
+			final Path path = inputs.get(i).source();
+			final String folder = inputs.get(i).folder();
 			try {
 				final Job job = prepare(i, path, folder);
 				if (job == null) {
@@ -265,7 +281,7 @@ public final class BatchRunner {
 		}
 		try {
 			final ResultFolder.Written written = ResultFolder.write(temporary, bundle, job.source(), job.image(), 1,
-				explanation, result, settings, settingsHash, sharing);
+				explanation, result, settings, settingsHash);
 			store.commit(temporary, job.folder());
 			final List<ClassScore> classes = explanation.targets().stream().map(t -> new ClassScore(t.className(), t
 				.probability())).toList();

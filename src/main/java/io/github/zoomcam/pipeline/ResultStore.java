@@ -243,8 +243,13 @@ public final class ResultStore implements AutoCloseable {
 		closeQuietly(lockChannel);
 	}
 
-	/** Temporary and replaced result folders and half-written files that a killed run left behind. */
-	private void removeLeftovers() throws IOException {
+	/**
+	 * Removes the temporary and replaced result folders and half-written files that a killed run left
+	 * behind. Only the holder of the lock may: a Spark driver calls it again after its job, once no task of
+	 * the job writes any more, to remove what failed task attempts left.
+	 */
+	public void removeLeftovers() throws IOException {
+		if (lock == null) throw new IllegalStateException("only an exclusive store removes leftovers");
 		try (Stream<Path> entries = Files.list(root)) {
 			for (final Path p : entries.toList()) {
 				final String name = p.getFileName().toString();
