@@ -78,7 +78,7 @@ final class ExplainPartition implements FlatMapFunction<Iterator<ImageTask>, Sum
 			}
 			if (!toRun.isEmpty()) {
 				final BatchRunner.Summary summary = runner.runNamed(toRun.stream().map(t -> new BatchRunner.Input(Path.of(t
-					.path()), t.folder())).toList(), new Listener(toRun, marks, partition, attempt));
+					.path()), t.folder())).toList(), new Listener(toRun, marks, context, attempt));
 				for (final Outcome outcome : summary.outcomes()) {
 					rows[rowOf.get(outcome.index())] = row(toRun.get(outcome.index()), outcome, store);
 					if (outcome.status() == Status.EXPLAINED) stats.engineMillis().add(outcome.millis());
@@ -94,19 +94,30 @@ final class ExplainPartition implements FlatMapFunction<Iterator<ImageTask>, Sum
 		}
 	}
 
-	/** Notes each committed folder for a retry, logs the image, and lets the test hook act. */
+	/**
+	 * Notes each committed folder for a retry, logs the image, lets the test hook act, and stops the runner
+	 * between images when Spark kills the task.
+	 */
 	private final class Listener implements BatchRunner.Listener {
 
 		private final List<ImageTask> tasks;
 		private final JobMarks marks;
+		private final TaskContext context;
 		private final int partition;
 		private final int attempt;
 
-		Listener(final List<ImageTask> tasks, final JobMarks marks, final int partition, final int attempt) {
+		Listener(final List<ImageTask> tasks, final JobMarks marks, final TaskContext context, final int attempt) {
 			this.tasks = tasks;
 			this.marks = marks;
-			this.partition = partition;
+			this.context = context;
+			this.partition = context == null ? 0 : context.partitionId();
 			this.attempt = attempt;
+		}
+
+		/** Spark kills the tasks of a failed job (or a speculative duplicate): stop at the next image. */
+		@Override
+		public boolean cancelled() {
+			return context != null && context.isInterrupted();
 		}
 
 		@Override

@@ -33,7 +33,8 @@ final class ImageListing {
 	private ImageListing() {}
 
 	/**
-	 * Lists the inputs in the order given; a path listed twice is kept once (its first labels).
+	 * Lists the inputs in the order given; a path listed twice is kept once, at its first place, with the
+	 * first labels a manifest gives it.
 	 *
 	 * @param arguments files, folders and globs
 	 * @param manifests manifest CSV files
@@ -49,7 +50,9 @@ final class ImageListing {
 			for (final Path p : expand(argument, pattern, recursive, outputFolder)) entries.putIfAbsent(p, "");
 		}
 		for (final Path manifest : manifests) {
-			for (final Entry e : readManifest(manifest)) entries.putIfAbsent(e.path(), e.labels());
+			// A path listed again keeps its place; the first labels given for it count.
+			for (final Entry e : readManifest(manifest)) entries.merge(e.path(), e.labels(), (old, added) -> old.isEmpty()
+				? added : old);
 		}
 		return entries.entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue())).toList();
 	}
@@ -104,12 +107,15 @@ final class ImageListing {
 		}
 		final Path folder = absolute(manifest).getParent();
 		final List<Entry> entries = new ArrayList<>();
+		boolean firstLine = true;
 		for (int n = 0; n < lines.size(); n++) {
 			final String line = lines.get(n).strip();
 			if (line.isEmpty() || line.startsWith("#")) continue;
 			final List<String> cells = csvCells(line, manifest, n + 1);
 			final String first = cells.get(0).strip();
-			if (n == 0 && first.equalsIgnoreCase("path")) continue;
+			final boolean header = firstLine && first.equalsIgnoreCase("path");
+			firstLine = false;
+			if (header) continue;
 			if (first.isEmpty()) throw new ZoomCamException("manifest " + manifest + " line " + (n + 1) + " has no path");
 			final String labels = cells.size() > 1 ? String.join(";", cells.get(1).strip().split("\\s*[;,]\\s*")) : "";
 			entries.add(new Entry(absolute(folder.resolve(first)), labels));

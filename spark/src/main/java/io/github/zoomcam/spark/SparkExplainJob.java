@@ -128,7 +128,8 @@ public final class SparkExplainJob {
 				rows = sc.parallelize(tasks, partitions).mapPartitions(new ExplainPartition(spec, hook, accumulators))
 					.collect();
 			}
-			catch (final RuntimeException e) {
+			catch (final Exception e) {
+				// SparkException is checked in Java's eyes but thrown unchecked from Scala: catch every kind.
 				throw new JobFailedException("the Spark job failed: " + taskFailure(e));
 			}
 			final double seconds = (System.nanoTime() - start) / 1e9;
