@@ -40,7 +40,7 @@ record JobOptions(String model, Path outputFolder, List<String> inputs, List<Pat
 		"         [--master local[4]|spark://...] [--partitions N] [--engines-per-executor N]",
 		"         [--summary FILE] [--stats FILE]");
 
-	private static final Set<String> FLAGS = Set.of("overwrite", "recursive", "no-pseudo-labels", "help");
+	private static final Set<String> FLAGS = Set.of("overwrite", "recursive", "no-pseudo-labels");
 	private static final Set<String> VALUES = Set.of("model", "out", "manifest", "pattern", "device", "batch", "master",
 		"partitions", "engines-per-executor", "summary", "stats");
 
@@ -85,7 +85,6 @@ record JobOptions(String model, Path outputFolder, List<String> inputs, List<Pat
 			if (key.equals("manifest")) manifests.add(Path.of(value));
 			else options.put(key, value);
 		}
-		if (options.containsKey("help")) throw new ZoomCamException(USAGE);
 		final String model = require(options, "model", "give the bundle folder or .zip");
 		final Path out = Path.of(require(options, "out", "give the folder to write results to")).toAbsolutePath()
 			.normalize();

@@ -23,6 +23,10 @@ public final class ZoomCamSpark {
 
 	/** Runs the job; returns the exit code. */
 	public static int run(final String[] args) {
+		if (java.util.Arrays.asList(args).contains("--help")) {
+			LOG.info("{}", JobOptions.USAGE);
+			return 0;
+		}
 		final JobOptions options;
 		try {
 			options = JobOptions.parse(args);
