@@ -5,7 +5,10 @@
 # command line and one Spark slot get all of them, two Spark slots half each; a third Spark row gives one
 # slot a single thread, for the 1 -> 2 slot scaling at equal threads per slot.
 #
-#   tools/benchmark_spark.sh [IMAGES]      (default 1000: ./zoomcam synth --n 1000 --seed 21)
+#   tools/benchmark_spark.sh [IMAGES] [ROUNDS]   (default 1000 images: ./zoomcam synth --n 1000 --seed 21; 2 rounds)
+#
+# The machine may be shared: each round runs every configuration once, alternating the order between
+# rounds, and the table keeps each configuration's fastest round (the one least disturbed by other load).
 #
 # Columns: wall s = the whole command (JVM, model load, Spark start-up included); images/s over that;
 # engine ms/image = the engine's own time (network passes, maps, host copy) per image; overhead ms/image =
@@ -15,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000}
+rounds=${2:-2}
 cores=$(nproc)
 half=$(( cores / 2 > 0 ? cores / 2 : 1 ))
 model=plugins/Zoom-CAM/models/synthetic-cells
@@ -29,12 +33,13 @@ fi
 
 now() { date +%s.%N; }
 
-# run NAME SLOTS THREADS COMMAND...: runs with THREADS native threads per engine, prints a table row.
+# run NAME SLOTS THREADS COMMAND...: runs with THREADS native threads per engine, appends a row to rows.txt.
 run() {
   local name=$1 slots=$2 threads=$3; shift 3
   local out="$work/out-$name" log="$work/$name.log"
-  rm -rf "$out"
-  local start end
+  rm -rf "$out" "$work/$name.json"
+  local start end load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   start=$(now)
   OMP_NUM_THREADS=$threads JAVA_OPTS="-Dai.djl.pytorch.num_threads=$threads" "$@" --out "$out" >"$log" 2>&1 || {
     echo "error: $name failed; see $log" >&2; exit 1; }
@@ -47,24 +52,38 @@ run() {
     engine_total=$(sed -n 's/.*(\([0-9.]*\) ms\/image)$/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
   fi
   awk -v name="$name" -v slots="$slots" -v threads="$threads" -v n="$n" -v s="$start" -v e="$end" \
-      -v engine="$engine_total" 'BEGIN {
+      -v engine="$engine_total" -v load="$load" 'BEGIN {
     wall = e - s
-    printf "| %s | %d | %d | %.1f | %.2f | %.1f | %.1f |\n", name, slots, threads, wall, n / wall, engine / n,
-      (wall * 1000 * slots - engine) / n
-  }' | tee -a "$work/rows.txt"
+    printf "| %s | %d | %d | %.1f | %.2f | %.1f | %.1f | %s |\n", name, slots, threads, wall, n / wall, engine / n,
+      (wall * 1000 * slots - engine) / n, load
+  }' >>"$work/rows.txt"
+  tail -1 "$work/rows.txt" >&2
+}
+
+configs=(cli spark-local-2 spark-local-1 spark-local-1-thread-1)
+run_config() {
+  case $1 in
+    cli) run cli 1 "$cores" ./zoomcam explain --model "$model" "$images"/*.tif ;;
+    spark-local-1) run spark-local-1 1 "$cores" ./zoomcam-spark --master "local[1]" --model "$model" --stats "$work/spark-local-1.json" "$images" ;;
+    spark-local-2) run spark-local-2 2 "$half" ./zoomcam-spark --master "local[2]" --model "$model" --stats "$work/spark-local-2.json" "$images" ;;
+    spark-local-1-thread-1) run spark-local-1-thread-1 1 "$half" ./zoomcam-spark --master "local[1]" --model "$model" --stats "$work/spark-local-1-thread-1.json" "$images" ;;
+  esac
 }
 
 rm -f "$work/rows.txt"
-printf '| run | slots | native threads per slot | wall s | images/s | engine ms/image | overhead ms/image |\n'
-printf '|---|---|---|---|---|---|---|\n'
-run cli 1 "$cores" ./zoomcam explain --model "$model" "$images"/*.tif
-run spark-local-1 1 "$cores" ./zoomcam-spark --master "local[1]" --model "$model" --stats "$work/spark-local-1.json" "$images"
-run spark-local-2 2 "$half" ./zoomcam-spark --master "local[2]" --model "$model" --stats "$work/spark-local-2.json" "$images"
-run spark-local-1-thread-1 1 "$half" ./zoomcam-spark --master "local[1]" --model "$model" --stats "$work/spark-local-1-thread-1.json" "$images"
+for ((r = 1; r <= rounds; r++)); do
+  if ((r % 2 == 1)); then order=("${configs[@]}"); else order=($(printf '%s\n' "${configs[@]}" | tac)); fi
+  for c in "${order[@]}"; do run_config "$c"; done
+done
+# The fastest round of each configuration (wall is column 5).
+best() { awk -F'|' -v r="$1" '$2 == " "r" "' "$work/rows.txt" | sort -t'|' -k5,5 -g | head -1; }
+printf '| run | slots | native threads per slot | wall s | images/s | engine ms/image | overhead ms/image | load average at start |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for c in "${configs[@]}"; do best "$c"; done | tee "$work/best.txt"
 
-rate() { awk -F'|' -v r="$1" '$2 ~ " "r" " {print $6}' "$work/rows.txt"; }
-awk -v cli="$(rate cli)" -v s1="$(rate spark-local-1)" -v s2="$(rate spark-local-2)" -v t1="$(rate spark-local-1-thread-1)" 'BEGIN {
-  printf "\nSpark local[2] / command line: %.2fx throughput (target >= 0.9x); local[1] -> local[2]: %.2fx at equal total threads, %.2fx at equal threads per slot\n", s2 / cli, s2 / s1, s2 / t1
+rate() { awk -F'|' -v r="$1" '$2 == " "r" " {print $6}' "$work/best.txt"; }
+awk -v cli="$(rate cli)" -v s1="$(rate spark-local-1)" -v s2="$(rate spark-local-2)" -v t1="$(rate spark-local-1-thread-1)" -v rounds="$rounds" 'BEGIN {
+  printf "\nfastest of %d rounds; Spark local[2] / command line: %.2fx throughput (target >= 0.9x); local[1] -> local[2]: %.2fx at equal total threads, %.2fx at equal threads per slot\n", rounds, s2 / cli, s2 / s1, s2 / t1
 }'
 identical=yes
 for d in "$work/out-cli"/*/; do
