@@ -49,7 +49,6 @@ final class ExplainPartition implements FlatMapFunction<Iterator<ImageTask>, Sum
 		images.forEachRemaining(tasks::add);
 		if (tasks.isEmpty()) return List.<SummaryRow> of().iterator();
 		final TaskContext context = TaskContext.get();
-		final int partition = context == null ? 0 : context.partitionId();
 		final int attempt = context == null ? 0 : context.attemptNumber();
 		final JobMarks marks = new JobMarks(Path.of(spec.markFolder()));
 		try (ExecutorEngines.Lease lease = ExecutorEngines.lease(spec)) {
