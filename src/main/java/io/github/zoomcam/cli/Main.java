@@ -45,7 +45,22 @@ public final class Main {
 	private Main() {}
 
 	public static void main(final String[] args) {
+		quietEngineLog();
 		System.exit(run(args, System.out, System.err));
+	}
+
+	/**
+	 * DJL logs through SLF4J, which the command line binds to slf4j-simple: its INFO lines and the WARN of
+	 * its GPU probe on machines without a usable CUDA driver ("Failed to detect GPU count") would precede
+	 * every run. The engine's one line about the device is ours. A -D given by the user wins.
+	 */
+	static void quietEngineLog() {
+		if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+			System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+		}
+		if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
+			System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
+		}
 	}
 
 	/** Runs a command and returns its exit code; never throws for user errors. */
