@@ -39,6 +39,9 @@ public final class Main {
 		"  benchmark [--n 200] [--seed 1000] [--model BUNDLE] [--out benchmark-output] [--batch 8]",
 		"      every method and Zoom-CAM layer subsets on N fresh held-out synthetic images: Table II, Table I,",
 		"      MaxBoxAccV2, small-object recall and ms/image, printed and as CSV",
+		"  soak [--n 1000] [--bad N] [--seed 13] [--model BUNDLE] [--out soak-output] [--batch 8] [--size 160]",
+		"      a hostile batch: N synthetic images, N/20 of them cut short in the header or the pixel data;",
+		"      checks every good image is explained and every bad one skipped with its reason; memory, time",
 		"  help",
 		"");
 
@@ -79,8 +82,9 @@ public final class Main {
 				case "evaluate" -> new EvaluateCommand(out, err).run(rest);
 				case "demo" -> new DemoCommand(out, err).run(rest);
 				case "benchmark" -> new BenchmarkCommand(out, err).run(rest);
+				case "soak" -> new SoakCommand(out, err).run(rest);
 				default -> throw new ZoomCamException("unknown command '" + args[0] +
-					"'; commands: demo, explain, evaluate, benchmark, info, speed, synth, help");
+					"'; commands: demo, explain, evaluate, benchmark, info, speed, synth, soak, help");
 			};
 		}
 		catch (final ZoomCamException e) {

@@ -100,7 +100,7 @@ public final class TiffIntegrity {
 	}
 
 	private static String truncatedHeader(final String name, final long needed, final long size) {
-		return name + " is truncated: its TIFF header needs " + needed + " bytes but the file has " + size +
+		return name + " is truncated: its TIFF header and image directories need " + needed + " bytes but the file has " + size +
 			" (an incomplete copy or an interrupted save); copy or export it again";
 	}
 
