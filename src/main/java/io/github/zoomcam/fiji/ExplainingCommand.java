@@ -69,11 +69,13 @@ abstract class ExplainingCommand extends ModelCommand {
 	protected void modelChanged() {
 		super.modelChanged();
 		BundleManifest manifest = null;
+		final String problem = modelProblem(model);
 		try {
 			final Path path = model == null || model.getPath().isBlank() ? zoomCam == null ? null : zoomCam
-				.defaultModel() : modelProblem(model) == null ? model.toPath() : null;
+				.defaultModel() : problem == null ? model.toPath() : null;
 			if (path != null) manifest = ModelBundle.readManifest(path);
-			model_summary = manifest == null ? "No model chosen yet." : modelSummary(manifest);
+			model_summary = manifest != null ? modelSummary(manifest) : problem != null ? problem
+				: "No model chosen yet.";
 		}
 		catch (final ZoomCamException e) {
 			model_summary = "The model cannot be read: " + e.getMessage();
