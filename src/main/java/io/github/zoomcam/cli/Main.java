@@ -18,7 +18,7 @@ public final class Main {
 		"commands:",
 		"  demo [--out demo-output] [--method zoomcam|gradcam]",
 		"      explains the bundled sample images with the bundled model, writes every output, prints the scores",
-		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target top1|topK|p>=P|CLASS,...]",
+		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target default|top1|topK|p>=P|CLASS,...]",
 		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
 		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
 		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",

@@ -31,9 +31,10 @@ import java.util.stream.Stream;
 /**
  * zoomcam soak: a hostile batch, end to end. Generates N synthetic images, cuts some of them short (half
  * inside the TIFF header, half inside the pixel data), runs them all through the batch runner, and checks
- * that every good image was explained and every bad one skipped with its reason. Resident memory is
- * sampled before the first image, after the first batch (warm-up), half-way and at the end. Exit code 0
- * when every image had the expected outcome, 1 otherwise.
+ * that every good image was explained and every bad one skipped with its reason. Resident memory (and the
+ * Java heap's committed size, part of it) is sampled before the first image, after the first batch, and at
+ * 10, 25, 50, 75 and 100% of the images: after warm-up it should stay flat. Exit code 0 when every image
+ * had the expected outcome, 1 otherwise.
  */
 final class SoakCommand {
 
@@ -77,29 +78,34 @@ final class SoakCommand {
 		{
 			final ExplainSettings settings = ExplainSettings.parse(bundle.manifest(), Map.of());
 			final BatchRunner runner = new BatchRunner(bundle.explainer(), settings, store, true, batch);
-			final Map<String, Long> rss = new LinkedHashMap<>();
-			rss.put("start", residentKb());
+			final Map<String, long[]> memory = new LinkedHashMap<>();
+			memory.put("start", memory());
 			final List<Outcome> outcomes = new ArrayList<>();
 			final long start = System.nanoTime();
+			final long cpuStart = cpuNanos();
 			runner.run(images, new BatchRunner.Listener() {
 
 				@Override
 				public void finished(final Outcome o, final int total) {
 					outcomes.add(o);
 					final int done = outcomes.size();
-					if (done == Math.min(batch, total)) rss.put("after warm-up", residentKb());
-					if (done == total / 2) rss.put("middle", residentKb());
+					if (done == Math.min(batch, total)) memory.put("first batch", memory());
+					for (final int percent : new int[] { 10, 25, 50, 75 }) {
+						if (done == total * percent / 100) memory.put(percent + "%", memory());
+					}
 					if (done % Math.max(1, total / 10) == 0) err.println("[" + done + "/" + total + "]");
 				}
 			});
 			final double totalSeconds = (System.nanoTime() - start) / 1e9;
-			rss.put("end", residentKb());
-			return report(n, damaged, outcomes, rss, totalSeconds, bundle, batch);
+			final double cpuSeconds = (cpuNanos() - cpuStart) / 1e9;
+			memory.put("end", memory());
+			return report(n, damaged, outcomes, memory, totalSeconds, cpuSeconds, bundle, batch);
 		}
 	}
 
 	private int report(final int n, final Map<Path, Damage> damaged, final List<Outcome> outcomes,
-		final Map<String, Long> rss, final double seconds, final ModelBundle bundle, final int batch)
+		final Map<String, long[]> memory, final double seconds, final double cpuSeconds, final ModelBundle bundle,
+		final int batch)
 	{
 		int goodExplained = 0;
 		int badSkipped = 0;
@@ -127,12 +133,17 @@ final class SoakCommand {
 			", " + bundle.runtime());
 		out.println("good images explained: " + goodExplained + "/" + good + "; bad images skipped with their " +
 			"reason: " + badSkipped + "/" + damaged.size());
-		final StringBuilder memory = new StringBuilder("resident memory (MB):");
-		rss.forEach((when, kb) -> memory.append(' ').append(when).append(' ').append(kb < 0 ? "n/a" : String.valueOf(
-			Math.round(kb / 1024.0))).append(','));
-		out.println(memory.substring(0, memory.length() - 1));
-		out.println(String.format(Locale.ROOT, "time: %.1f s for %d images (%.1f ms/image)", seconds, n, 1000 *
-			seconds / n));
+		final StringBuilder rss = new StringBuilder("resident memory (MB):");
+		final StringBuilder heap = new StringBuilder("Java heap committed (MB):");
+		memory.forEach((when, m) -> {
+			rss.append(' ').append(when).append(' ').append(m[0] < 0 ? "n/a" : String.valueOf(Math.round(m[0] /
+				1024.0))).append(',');
+			heap.append(' ').append(when).append(' ').append(Math.round(m[1] / 1048576.0)).append(',');
+		});
+		out.println(rss.substring(0, rss.length() - 1));
+		out.println(heap.substring(0, heap.length() - 1));
+		out.println(String.format(Locale.ROOT, "time: %.1f s for %d images (%.1f ms/image), %.1f s of CPU", seconds,
+			n, 1000 * seconds / n, cpuSeconds));
 		wrong.forEach(w -> out.println("  UNEXPECTED: " + w));
 		return wrong.isEmpty() && outcomes.size() == n ? 0 : 1;
 	}
@@ -184,6 +195,18 @@ final class SoakCommand {
 		catch (final IOException e) {
 			throw new ZoomCamException("cannot clear " + results + " (" + e.getMessage() + ")");
 		}
+	}
+
+	/** Resident memory in kB (-1 where unknown) and the Java heap's committed bytes. */
+	private static long[] memory() {
+		return new long[] { residentKb(), Runtime.getRuntime().totalMemory() };
+	}
+
+	/** CPU time of this process (all threads, native ones included), or 0 where unknown. */
+	private static long cpuNanos() {
+		final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean();
+		return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
 	}
 
 	/** VmRSS of this process in kB (Linux), or -1. */

@@ -2,6 +2,7 @@ package io.github.zoomcam.fiji;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
+import ij.io.FileInfo;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 import io.github.zoomcam.engine.BundleManifest;
@@ -18,6 +19,9 @@ import io.github.zoomcam.pipeline.PseudoLabelOutputs;
 import io.github.zoomcam.pipeline.TiffIntegrity;
 import io.github.zoomcam.labels.ImageAnnotation;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,6 +97,7 @@ public class ExplainImageCommand extends ExplainingCommand {
 		final ResultsTable table = show_table ? ImageJOutputs.results() : null;
 		final ExplainOutputs outputs = new ExplainOutputs(image, settings.mainMethod(), settings.opacity(), positions
 			.size());
+		final List<String> flatPlanes = new ArrayList<>();
 		for (int i = 0; i < positions.size(); i++) {
 			if (isCanceled()) return;
 			final int z = positions.get(i)[0];
@@ -102,6 +107,7 @@ public class ExplainImageCommand extends ExplainingCommand {
 			final String flat = ImageChecks.flatness(input);
 			if (flat != null) {
 				outputs.note(z, t, flat);
+				flatPlanes.add(flat);
 				continue;
 			}
 			final ExplainResult result = bundle.explainer().explain(List.of(input), options, monitor());
@@ -118,12 +124,13 @@ public class ExplainImageCommand extends ExplainingCommand {
 		status.showProgress(positions.size(), positions.size());
 		outputs.notes().forEach(n -> log.info(title() + ": " + n));
 		if (outputs.notes().size() == positions.size()) {
-			if (positions.size() == 1 && outputs.notes().get(0).contains(" is flat ")) {
-				throw new ZoomCamException(outputs.notes().get(0));
+			if (flatPlanes.size() == positions.size()) {
+				throw new ZoomCamException(positions.size() == 1 ? flatPlanes.get(0) : "every plane of " + image
+					.getTitle() + " is flat: nothing to explain, no labels given");
 			}
 			throw new ZoomCamException("nothing to show: no class of " + image.getTitle() + " reached the target '" +
-				targetText() + "'" + (outputs.notes().stream().anyMatch(n -> n.contains(" is flat ")) ? " (flat planes " +
-					"were left out)" : "") + "; lower the probability or name classes");
+				targetText() + "'" + (flatPlanes.isEmpty() ? "" : " (" + flatPlanes.size() + " flat plane(s) left out)") +
+				"; lower the probability or name classes");
 		}
 		if (show_heatmaps) heatmaps = outputs.heatmaps();
 		if (show_map) map = outputs.maps();
@@ -148,11 +155,10 @@ public class ExplainImageCommand extends ExplainingCommand {
 	 * Bio-Formats' readers fill the missing pixels with zeros.
 	 */
 	private String sourceFileProblem() {
-		final ij.io.FileInfo info = image.getOriginalFileInfo();
+		final FileInfo info = image.getOriginalFileInfo();
 		if (info == null || info.directory == null || info.fileName == null || info.directory.isEmpty()) return null;
-		final java.nio.file.Path file = java.nio.file.Paths.get(info.directory, info.fileName);
-		if (!java.nio.file.Files.isRegularFile(file)) return null;
-		return TiffIntegrity.problem(file);
+		final Path file = Paths.get(info.directory, info.fileName);
+		return Files.isRegularFile(file) ? TiffIntegrity.problem(file) : null;
 	}
 
 	/** (z, t) of the displayed plane, or of every plane. */

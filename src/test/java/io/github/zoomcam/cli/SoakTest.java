@@ -69,7 +69,7 @@ class SoakTest {
 		assertTrue(r.out().contains("good images explained: 36/36; bad images skipped with their reason: 4/4"),
 			r.out());
 		assertTrue(r.out().lines().anyMatch(l -> l.startsWith("resident memory (MB): start ") && l.contains(
-			"after warm-up") && l.contains("middle") && l.contains("end")), r.out());
+			"first batch") && l.contains("50%") && l.contains("end")), r.out());
 		assertTrue(r.out().contains("time: "), r.out());
 	}
 }
