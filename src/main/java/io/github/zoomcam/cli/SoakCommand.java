@@ -63,19 +63,27 @@ final class SoakCommand {
 		final Path data = root.resolve("data");
 		final Path results = root.resolve("results");
 
-		final long generation = System.nanoTime();
-		SyntheticDataset.write(data, n, seed, SynthOptions.defaults().withSize(size, size));
-		final List<Path> images = new ArrayList<>();
-		for (int i = 0; i < n; i++) images.add(data.resolve(SyntheticDataset.IMAGES_DIR).resolve(SyntheticDataset
-			.fileName(i)));
-		final Map<Path, Damage> damaged = damage(images, bad);
-		err.println("soak: " + n + " images written in " + seconds(generation) + " s, " + damaged.size() +
-			" of them cut short");
-		deleteResults(results);
+		// The results folder's lock first: a second soak run into the same folder is refused before it touches
+		// the data or the results of this one.
+		try (ResultStore store = ResultStore.exclusive(results)) {
+			clearResults(results);
+			final long generation = System.nanoTime();
+			SyntheticDataset.write(data, n, seed, SynthOptions.defaults().withSize(size, size));
+			final List<Path> images = new ArrayList<>();
+			for (int i = 0; i < n; i++) images.add(data.resolve(SyntheticDataset.IMAGES_DIR).resolve(SyntheticDataset
+				.fileName(i)));
+			final Map<Path, Damage> damaged = damage(images, bad);
+			err.println("soak: " + n + " images written in " + seconds(generation) + " s, " + damaged.size() +
+				" of them cut short");
+			return soak(a, model, store, images, damaged, batch);
+		}
+	}
 
-		try (ResultStore store = ResultStore.exclusive(results);
-			ModelBundle bundle = ModelBundle.load(model, DeviceChoice.parse(a.get("device", "auto")), w -> {}))
-		{
+	private int soak(final CliArgs a, final Path model, final ResultStore store, final List<Path> images,
+		final Map<Path, Damage> damaged, final int batch)
+	{
+		final int n = images.size();
+		try (ModelBundle bundle = ModelBundle.load(model, DeviceChoice.parse(a.get("device", "auto")), w -> {})) {
 			final ExplainSettings settings = ExplainSettings.parse(bundle.manifest(), Map.of());
 			final BatchRunner runner = new BatchRunner(bundle.explainer(), settings, store, true, batch);
 			final Map<String, long[]> memory = new LinkedHashMap<>();
@@ -186,11 +194,12 @@ final class SoakCommand {
 		}
 	}
 
-	/** Results of an earlier soak run: every image is redone. */
-	private static void deleteResults(final Path results) {
-		if (!Files.exists(results)) return;
+	/** Results of an earlier soak run (every image is redone); the lock file stays. */
+	private static void clearResults(final Path results) {
 		try (Stream<Path> walk = Files.walk(results)) {
-			for (final Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+			for (final Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				if (!p.equals(results) && !p.getFileName().toString().equals(ResultStore.LOCK_FILE)) Files.delete(p);
+			}
 		}
 		catch (final IOException e) {
 			throw new ZoomCamException("cannot clear " + results + " (" + e.getMessage() + ")");
