@@ -275,7 +275,22 @@ public final class ResultStore implements AutoCloseable {
 			throw new ZoomCamException("cannot create output folder " + root + " (" + e.getMessage() +
 				"); choose a writable folder");
 		}
+		requireWritable(root);
 		return root;
+	}
+
+	/**
+	 * Creates and removes a file in the folder: a folder whose permissions, mount or quota refuse new files
+	 * is reported now, before any image is computed, not once per image afterwards.
+	 */
+	public static void requireWritable(final Path folder) {
+		try {
+			Files.delete(Files.createTempFile(folder, TEMPORARY_PREFIX + "probe-", ""));
+		}
+		catch (final IOException | SecurityException e) {
+			throw new ZoomCamException("cannot write to output folder " + folder + " (" + e.getClass().getSimpleName() +
+				(e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose a writable folder");
+		}
 	}
 
 	private static String holder(final Path lockFile) {
