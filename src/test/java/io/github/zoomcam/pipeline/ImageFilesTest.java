@@ -52,4 +52,38 @@ class ImageFilesTest {
 		assertTrue(e.getMessage().contains("junk.tif") && !e.getMessage().contains("\n"), e.getMessage());
 		assertThrows(ZoomCamException.class, () -> ImageFiles.open(tmp.resolve("missing.tif")));
 	}
+
+	@Test
+	void theOpenerIsReportedAndBioFormatsReasonIsKept() throws Exception {
+		final ImageFiles.Opened byBioFormats = ImageFiles.read(Fixtures.GREY16_IMAGE, FakeBioFormats.class.getName());
+		assertEquals(ImageFiles.BIO_FORMATS_OPENER, byBioFormats.opener());
+		assertNull(byBioFormats.fallbackReason());
+
+		final ImageFiles.Opened plain = ImageFiles.read(Fixtures.RGB_IMAGE);
+		assertEquals(ImageFiles.IMAGEJ_OPENER, plain.opener());
+		assertNull(plain.fallbackReason(), "no Bio-Formats was tried");
+
+		final ImageFiles.Opened fallback = ImageFiles.read(Fixtures.RGB_IMAGE, FakeBioFormats.Failing.class
+			.getName());
+		assertEquals(ImageFiles.IMAGEJ_OPENER, fallback.opener());
+		assertEquals("Bio-Formats: IllegalStateException: unknown format", fallback.fallbackReason());
+
+		// both fail: the message keeps Bio-Formats' reason
+		final Path junk = Files.writeString(tmp.resolve("junk.png"), "not an image");
+		final ZoomCamException e = assertThrows(ZoomCamException.class, () -> ImageFiles.read(junk,
+			FakeBioFormats.Failing.class.getName()));
+		assertTrue(e.getMessage().contains("Bio-Formats: IllegalStateException: unknown format; ImageJ's opener: " +
+			"not a readable image format"), e.getMessage());
+	}
+
+	@Test
+	void aTruncatedTiffIsRefusedBeforeAnyReaderFillsItWithZeros() throws Exception {
+		final byte[] whole = Files.readAllBytes(Fixtures.GREY16_IMAGE);
+		final Path cut = Files.write(tmp.resolve("cut.tif"), java.util.Arrays.copyOf(whole, whole.length - 100));
+		FakeBioFormats.lastPath = null;
+		final ZoomCamException e = assertThrows(ZoomCamException.class, () -> ImageFiles.read(cut, FakeBioFormats
+			.class.getName()));
+		assertTrue(e.getMessage().startsWith("cut.tif is truncated"), e.getMessage());
+		assertNull(FakeBioFormats.lastPath, "no reader was asked");
+	}
 }
