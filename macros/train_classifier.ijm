@@ -5,6 +5,7 @@
 // Headless:
 //   ImageJ-linux64 --headless --console -macro train_classifier.ijm "data=[/data/labelled] out=[/data/my-model]"
 // optional: epochs=20 (default) input_size=auto (or e.g. 128) device=auto test=[/data/held-out]
+// The Results table gets one row per epoch and the plot is the image titled "Zoom-CAM Training".
 // Without arguments, a folder is asked for and the bundle goes to Fiji.app/plugins/Zoom-CAM/models/my-classifier.
 
 args = getArgument();
@@ -20,4 +21,8 @@ options = "data=[" + data + "] out=[" + out + "] arch=demonet epochs=" + epochs 
 options = options + " device=" + device + " seed=1 overwrite=true input_size=" + size + " crop=0 patience=5 augment=true";
 if (test != "") options = options + " test=[" + test + "]";
 run("Train Classifier...", options);
-print("Zoom-CAM classifier written to " + out);
+// one row per epoch in the Results table: epoch, loss, val_loss, val_mAP (or val_accuracy for class folders), kept
+for (i = 0; i < nResults; i++) {
+	if (getResultString("kept", i) == "yes")
+		print("Zoom-CAM classifier written to " + out + ": epoch " + getResult("epoch", i) + " kept, validation loss " + d2s(getResult("val_loss", i), 4));
+}

@@ -2,6 +2,7 @@ package io.github.zoomcam.fiji;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.train.ClassifierTrainer;
@@ -71,10 +72,10 @@ public class TrainClassifierCommand extends ZoomCamCommand {
 	@Parameter(label = CommandText.SHOW_TRAINING_PLOT, persist = false)
 	private boolean show_plot = true;
 
-	/** One row per epoch; set in headless runs only (with a display the table is shown). */
+	/** One row per epoch, in ImageJ's Results table (shown with a display; what macros read headless). */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ResultsTable history;
-	/** The final plot; set in headless runs only (with a display the plot window is live). */
+	/** The plot of loss and validation score per epoch, titled "Zoom-CAM Training". */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus plot;
 
@@ -121,14 +122,18 @@ public class TrainClassifierCommand extends ZoomCamCommand {
 			log.info(title() + ": " + HeldOutScore.evaluate(result.bundle(), heldOut, options.device(), w -> log.warn(
 				title() + ": " + w)));
 		}
-		final ResultsTable table = table(result);
-		if (headless()) {
-			history = table;
-			if (show_plot) plot = monitor.plot.image();
+		history = table(result, ImageJOutputs.results());
+		ImageJOutputs.showResults(history);
+		if (show_plot) {
+			// with a display the live plot window is the plot; otherwise (headless, batch-mode macros) the final
+			// plot is handed to ImageJ by its title, "Zoom-CAM Training"
+			plot = monitor.plot.shown();
+			if (plot == null) {
+				plot = monitor.plot.image();
+				ImageJOutputs.show(plot);
+			}
 		}
-		else {
-			table.show(CommandText.TRAINING_TITLE);
-		}
+		published("history", "plot");
 	}
 
 	private static boolean given(final File file) {
@@ -149,8 +154,13 @@ public class TrainClassifierCommand extends ZoomCamCommand {
 		return s.toString();
 	}
 
+	/** One row per epoch, in a new table. */
 	static ResultsTable table(final TrainingResult result) {
-		final ResultsTable table = new ResultsTable();
+		return table(result, new ResultsTable());
+	}
+
+	/** One row per epoch, appended to {@code table}. */
+	static ResultsTable table(final TrainingResult result, final ResultsTable table) {
 		for (final EpochReport r : result.epochs()) {
 			table.incrementCounter();
 			table.addValue("epoch", r.epoch());
@@ -190,7 +200,7 @@ public class TrainClassifierCommand extends ZoomCamCommand {
 		@Override
 		public void epochDone(final EpochReport report) {
 			log.info(title() + ": " + report);
-			if (show_plot) plot.add(report, !headless());
+			if (show_plot) plot.add(report, !headless() && !Interpreter.isBatchMode());
 		}
 
 		@Override

@@ -34,6 +34,11 @@ final class TrainingPlot {
 		else window.drawPlot(plot);
 	}
 
+	/** The live window's image, or null when no window was shown (or it was closed). */
+	ImagePlus shown() {
+		return window == null || window.isClosed() ? null : window.getImagePlus();
+	}
+
 	ImagePlus image() {
 		return plot().getImagePlus();
 	}

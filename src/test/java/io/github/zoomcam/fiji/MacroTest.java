@@ -181,10 +181,21 @@ class MacroTest {
 		final Path data = tmp.resolve("labelled images");
 		SyntheticDataset.write(data, 24, 17, SynthOptions.defaults().withSize(128, 128));
 		final Path out = tmp.resolve("my classifier");
-		runMacro("train_classifier.ijm", "data=[" + data + "] out=[" + out + "] epochs=1 input_size=48 device=cpu");
+		runMacro("train_classifier.ijm", "data=[" + data + "] out=[" + out + "] epochs=2 input_size=48 device=cpu",
+			note("nResults", "nResults") + note("kept", "getResultString(\"kept\", 1)") + note("epoch 1",
+				"getResult(\"epoch\", 1)") + note("mAP 1", "getResult(\"val_mAP\", 1)") + note("nImages", "nImages") +
+			"selectImage(\"Zoom-CAM Training\");\n" + note("plot", "getTitle()"));
 		final Module train = lastRun(CommandText.TRAIN);
 		assertFalse(CommandHarness.canceled(train), () -> CommandHarness.reason(train));
 		assertTrue(Files.isRegularFile(out.resolve("model.pt")) && Files.isRegularFile(out.resolve("zoomcam.json")));
+		final ResultsTable history = (ResultsTable) train.getOutput("history");
+		assertEquals(2, history.size(), "one row per epoch");
+		assertEquals("2", MacroBridge.notes.get("nResults"), "the macro reads the epochs from the Results table");
+		assertEquals("2", MacroBridge.notes.get("epoch 1"));
+		assertEquals(history.getStringValue("kept", 1), MacroBridge.notes.get("kept"));
+		assertEquals(history.getValue("val_mAP", 1), Double.parseDouble(MacroBridge.notes.get("mAP 1")), 1e-4);
+		assertEquals("1", MacroBridge.notes.get("nImages"), "the plot is the one image");
+		assertEquals("Zoom-CAM Training", MacroBridge.notes.get("plot"));
 	}
 
 	private static Module lastRun(final String label) {

@@ -6,6 +6,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Plot;
 import ij.measure.ResultsTable;
+import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.synth.SynthOptions;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +32,7 @@ import org.scijava.module.Module;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,9 +71,12 @@ class TrainClassifierCommandTest {
 	@Test
 	void trainsFromMacroOptionsAndWritesABundleTheOtherCommandsUse() throws IOException {
 		final Path out = tmp.resolve("my model");
+		harness.logged.clear();
 		final Module m = harness.run(CommandText.TRAIN, options(out, 2, "overwrite=false show_plot=true"), null);
 		assertFalse(CommandHarness.canceled(m), () -> CommandHarness.reason(m));
 		final ResultsTable history = (ResultsTable) m.getOutput("history");
+		assertSame(ResultsTable.getResultsTable(), history, "the epochs are in ImageJ's Results table");
+		assertEquals(List.of(), harness.logged("unsupported output"), "SciJava shows no output itself");
 		assertEquals(2, history.size());
 		assertEquals(2, (int) history.getValue("epoch", 1));
 		assertTrue(history.columnExists("val_mAP") && history.columnExists("cpu_seconds"));
@@ -83,6 +89,8 @@ class TrainClassifierCommandTest {
 		final Module info = harness.run(CommandText.INFO, "model=" + CommandHarness.quote(out) + " device=cpu", null);
 		assertFalse(CommandHarness.canceled(info), () -> CommandHarness.reason(info));
 		assertEquals(Boolean.TRUE, info.getOutput("self_test_passed"));
+		assertEquals(List.of(), harness.logged(BundleManifest.LAYER_NAMES_SHA256), "the layer-name checksum is " +
+			"written, so loading warns of nothing");
 	}
 
 	@Test

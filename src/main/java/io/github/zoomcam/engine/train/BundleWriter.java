@@ -1,8 +1,10 @@
 package io.github.zoomcam.engine.train;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ModelBundle;
 
@@ -17,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
@@ -49,11 +53,34 @@ final class BundleWriter {
 			throw new ZoomCamException(target + " exists and is " + (isZip(target) ? "a folder" : "a file") +
 				"; choose another --out");
 		}
+		requireWritable(target.getParent());
 		return target;
 	}
 
 	/**
-	 * @param manifest zoomcam.json; its model_sha256 is filled in here
+	 * Fails unless a file can be made in the folder, or (when it does not exist yet) in its nearest existing
+	 * ancestor: a probe file is created and deleted, so read-only folders are refused before hours of training.
+	 */
+	static void requireWritable(final Path folder) {
+		Path existing = folder;
+		while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+		if (existing == null) return;
+		if (!Files.isDirectory(existing)) {
+			throw new ZoomCamException("cannot write the bundle into " + folder + ": " + existing + " is a file; " +
+				"choose another --out");
+		}
+		try {
+			Files.delete(Files.createTempFile(existing, ".zoomcam-probe-", ""));
+		}
+		catch (final IOException | SecurityException e) {
+			throw new ZoomCamException("cannot write the bundle into " + folder + " (" + existing + " is not " +
+				"writable: " + e.getClass().getSimpleName() + "); choose a writable folder for --out");
+		}
+	}
+
+	/**
+	 * @param manifest zoomcam.json; its model_sha256 and layer_names_sha256 are filled in here (the engine checks
+	 *          both when it loads the bundle, as it does for tools/export_model.py's bundles)
 	 * @return the written bundle's path
 	 */
 	static Path write(final Path out, final boolean overwrite, final byte[] module, final JsonObject manifest,
@@ -68,7 +95,10 @@ final class BundleWriter {
 			Files.createDirectories(staging);
 			Files.write(staging.resolve(MODEL), module);
 			Files.write(staging.resolve(TEST_INPUT), npy(testShape, testInput));
-			manifest.addProperty("model_sha256", sha256(module));
+			final String modelSha256 = sha256(module);
+			manifest.addProperty(BundleManifest.MODEL_SHA256, modelSha256);
+			manifest.addProperty(BundleManifest.LAYER_NAMES_SHA256, BundleManifest.layerNamesChecksum(modelSha256,
+				layerNames(manifest)));
 			Files.writeString(staging.resolve(MANIFEST), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
 				.create().toJson(manifest) + "\n", StandardCharsets.UTF_8);
 			try (ModelBundle check = ModelBundle.load(staging, verifyOn, warnings)) {
@@ -94,6 +124,15 @@ final class BundleWriter {
 		finally {
 			TrainableNetwork.deleteQuietly(staging);
 		}
+	}
+
+	/** The names of zoomcam.json's layers, in order (what the engine's layer-name checksum covers). */
+	static List<String> layerNames(final JsonObject manifest) {
+		final List<String> names = new ArrayList<>();
+		for (final JsonElement layer : manifest.getAsJsonArray("layers")) {
+			names.add(layer.getAsJsonObject().get("name").getAsString());
+		}
+		return names;
 	}
 
 	/** Moves source onto target; an existing target is moved aside first and deleted after. */

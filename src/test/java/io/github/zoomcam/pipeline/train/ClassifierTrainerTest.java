@@ -7,6 +7,7 @@ import ij.ImagePlus;
 import ij.process.ImageProcessor;
 import io.github.zoomcam.Fixtures;
 import io.github.zoomcam.core.FloatMap;
+import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ExplainOptions;
@@ -85,8 +86,10 @@ class ClassifierTrainerTest {
 	}
 
 	@Test
-	void bundleLoadsPassesItsSelfTestAndExplains() throws IOException {
-		try (ModelBundle bundle = ModelBundle.load(trained.bundle(), DeviceChoice.CPU, w -> {})) {
+	void bundleLoadsPassesItsSelfTestAndExplains() throws Exception {
+		final List<String> warnings = new ArrayList<>();
+		try (ModelBundle bundle = ModelBundle.load(trained.bundle(), DeviceChoice.CPU, warnings::add)) {
+			assertEquals(List.of(), warnings, "no warning: the layer-name checksum is there and matches");
 			assertTrue(bundle.selfTest().performed() && bundle.selfTest().passed(), bundle.selfTest().toString());
 			assertEquals(multiLabel.classes(), bundle.manifest().classes());
 			assertEquals(OutputKind.SIGMOID, bundle.manifest().output());
@@ -105,6 +108,17 @@ class ClassifierTrainerTest {
 			}
 			assertTrue(max > 0.5f, "the layers' gradients reach the map: max " + max);
 		}
+		// the checksums the engine verifies at load, recomputed here from model.pt's bytes and the layer names
+		final JsonObject manifest = JsonParser.parseString(Files.readString(trained.bundle().resolve("zoomcam.json"),
+			StandardCharsets.UTF_8)).getAsJsonObject();
+		final String modelSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(
+			"SHA-256").digest(Files.readAllBytes(trained.bundle().resolve("model.pt"))));
+		assertEquals(modelSha, manifest.get(BundleManifest.MODEL_SHA256).getAsString());
+		final List<String> names = new ArrayList<>();
+		manifest.getAsJsonArray("layers").forEach(l -> names.add(l.getAsJsonObject().get("name").getAsString()));
+		assertEquals(10, names.size());
+		assertEquals(BundleManifest.layerNamesChecksum(modelSha, names), manifest.get(BundleManifest
+			.LAYER_NAMES_SHA256).getAsString());
 		final JsonObject training = record(trained.bundle());
 		assertEquals(multiLabel.source(), training.get("data").getAsString());
 		assertEquals(48, training.getAsJsonObject("images").get("readable").getAsInt());
@@ -245,6 +259,55 @@ class ClassifierTrainerTest {
 		final Path out = Files.createDirectories(tmp.resolve("taken"));
 		assertOneLine(() -> ClassifierTrainer.train(multiLabel, out, quick().build(), TrainingMonitor.NONE),
 			"already exists", "--overwrite");
+	}
+
+	/** The layer-name checksum binds the written names: a renamed layer is refused at load, as for exports. */
+	@Test
+	void renamedLayerInTheWrittenBundleIsRefused() throws IOException {
+		final Path copy = Files.createDirectories(tmp.resolve("renamed"));
+		try (var files = Files.list(trained.bundle())) {
+			for (final Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
+		}
+		final Path manifest = copy.resolve("zoomcam.json");
+		final String text = Files.readString(manifest, StandardCharsets.UTF_8);
+		final String first = JsonParser.parseString(text).getAsJsonObject().getAsJsonArray("layers").get(0)
+			.getAsJsonObject().get("name").getAsString();
+		Files.writeString(manifest, text.replace("\"" + first + "\"", "\"" + first + "_renamed\""),
+			StandardCharsets.UTF_8);
+		assertOneLine(() -> ModelBundle.load(copy, DeviceChoice.CPU, w -> {}).close(), "layer_names_sha256 differs");
+	}
+
+	/** An output path below a file is refused before any training. */
+	@Test
+	void outputBelowAFileIsRefused() throws IOException {
+		final Path file = Files.writeString(tmp.resolve("a file"), "x");
+		assertOneLine(() -> ClassifierTrainer.train(multiLabel, file.resolve("bundle"), quick().build(),
+			TrainingMonitor.NONE), "is a file", "choose another --out");
+		assertEquals(List.of(file), Files.list(tmp).toList(), "nothing written");
+	}
+
+	/** A folder nothing can be written into is refused before any training (skipped when run as root). */
+	@Test
+	void unwritableOutputFolderIsRefusedBeforeTraining() throws IOException {
+		final Path locked = Files.createDirectories(tmp.resolve("locked"));
+		assertTrue(locked.toFile().setWritable(false, false));
+		try {
+			org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(locked), "running as a user who can " +
+				"write anywhere");
+			final AtomicInteger batches = new AtomicInteger();
+			assertOneLine(() -> ClassifierTrainer.train(multiLabel, locked.resolve("sub").resolve("bundle"), quick()
+				.build(), new TrainingMonitor() {
+
+					@Override
+					public void batchDone(final int epoch, final int batch, final int total, final double loss) {
+						batches.incrementAndGet();
+					}
+				}), "is not writable", "choose a writable folder");
+			assertEquals(0, batches.get(), "refused before training");
+		}
+		finally {
+			locked.toFile().setWritable(true, false);
+		}
 	}
 
 	@Test
