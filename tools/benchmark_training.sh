@@ -53,12 +53,12 @@ zoomcam() {
 echo "== start $(date -u +%FT%TZ), nproc $(nproc), load:$(uptime | sed 's/.*load average://')" >&2
 echo "== Python: tools/train_demo_model.py ($EPOCHS epochs, batch $BATCH, lr $LR, $THREADS threads)" >&2
 /usr/bin/python3 tools/train_demo_model.py --train "$out/train" --val "$out/heldout" --out "$out/python-bundle" \
-  --epochs "$EPOCHS" --batch "$BATCH" --lr "$LR" --threads "$THREADS" 2>&1 | grep -v NNPACK | tee "$out/python.log" >&2
+  --epochs "$EPOCHS" --batch "$BATCH" --lr "$LR" --threads "$THREADS" 2>&1 | grep --line-buffered -v NNPACK | tee "$out/python.log" >&2
 
 echo "== Java: ./zoomcam train ($EPOCHS epochs, batch $BATCH, lr $LR)" >&2
 zoomcam train --data "$out/train" --out "$out/java-bundle" --arch demonet --epochs "$EPOCHS" --batch "$BATCH" \
   --lr "$LR" --val-fraction 0.1 --patience 0 --device cpu --seed 7 --test "$out/heldout" --overwrite 2>&1 \
-  | grep -v -e NNPACK -e '^read ' | tee "$out/java.log" >&2
+  | grep --line-buffered -v -e NNPACK -e '^read ' | tee "$out/java.log" >&2
 
 pseudo() { # name bundle
   local images=()
