@@ -86,13 +86,15 @@ final class Acquisition {
 	}
 
 	/**
-	 * Bad imaging: a wider point spread, few photons (about 12 to 150 at full brightness) and more read
-	 * noise, strong vignetting and gradients, a brighter background with a grainy texture, and haze.
+	 * Bad imaging: a wider point spread, few photons (about 20 to 200 at full brightness, so most objects
+	 * stand out from the background by a few noise standard deviations per pixel rather than tens, as in
+	 * sparse scenes) and more read noise, strong vignetting and gradients, a brighter background with a grainy
+	 * texture, and haze.
 	 */
 	private static Conditions crowdedConditions(final SeededRandom random, final int width, final int height) {
 		final double psfSigma = random.uniform(0.7, 1.8);
-		final double peakPhotons = random.logUniform(12, 150);
-		final double readNoisePhotons = random.uniform(1, 4);
+		final double peakPhotons = random.logUniform(20, 200);
+		final double readNoisePhotons = random.uniform(1, 3);
 		final double offset = random.uniform(0.02, 0.12);
 		final double signalScale = random.uniform(0.7, 1.05);
 		final float[] illumination = illumination(random, width, height, random.uniform(0.3, 0.75), random.uniform(
@@ -100,7 +102,7 @@ final class Acquisition {
 		final float[] autofluorescence = autofluorescence(random, width, height);
 		texture(random, autofluorescence, width, height);
 		final double[] tint = {random.uniform(0.7, 1), random.uniform(0.7, 1), random.uniform(0.7, 1)};
-		final double hazeFraction = random.uniform(0.15, 0.45);
+		final double hazeFraction = random.uniform(0.1, 0.35);
 		final double hazeSigma = random.uniform(4, 10);
 		return new Conditions(psfSigma, peakPhotons, readNoisePhotons, offset, signalScale, illumination,
 			autofluorescence, tint, hazeFraction, hazeSigma);
@@ -124,7 +126,7 @@ final class Acquisition {
 		}
 		final double grainStd = Math.sqrt(sumSquares / grain.length);
 		level = level / grain.length + lift;
-		final double amplitude = level * random.uniform(0.25, 0.6) / Math.max(grainStd, 1e-12);
+		final double amplitude = level * random.uniform(0.2, 0.5) / Math.max(grainStd, 1e-12);
 		for (int p = 0; p < grain.length; p++) {
 			field[p] = (float) Math.max(0, field[p] + lift + amplitude * grain[p]);
 		}

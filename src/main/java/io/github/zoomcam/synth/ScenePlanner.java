@@ -228,13 +228,13 @@ final class ScenePlanner {
 	private static final double CROWDED_MAX_CONTACT = 1.0;
 	/** Other objects may come this close (fraction of the summed radii), so piles form but rarely bury. */
 	private static final double CROWDED_MIN_SEPARATION = 0.6;
-	private static final double CROWDED_DIM_PROBABILITY = 0.3;
+	private static final double CROWDED_DIM_PROBABILITY = 0.25;
 	private static final int CROWDED_MAX_SPECKS = 14;
 	private static final double[] CROWDED_FIBRE_COUNT_PROBABILITIES = {0.3, 0.3, 0.25, 0.15};
 
 	/**
 	 * More classes and instances than sparse scenes, most objects pushed against another (often of another
-	 * class), some left where they fall over others, and about a third dimmed to 30-55% of their brightness.
+	 * class), some left where they fall over others, and a quarter dimmed to 40-65% of their brightness.
 	 */
 	private static Scene planCrowded(final SeededRandom random, final int width, final int height) {
 		final int[] classOrder = {0, 1, 2, 3};
@@ -246,7 +246,7 @@ final class ScenePlanner {
 			final int instances = random.between(CROWDED_MIN_INSTANCES, CROWDED_MAX_INSTANCES);
 			for (int i = 0; i < instances; i++) {
 				final Candidate drawn = candidate(random, synthClass);
-				final double dimming = random.chance(CROWDED_DIM_PROBABILITY) ? random.uniform(0.3, 0.55) : 1;
+				final double dimming = random.chance(CROWDED_DIM_PROBABILITY) ? random.uniform(0.4, 0.65) : 1;
 				candidates.add(new Candidate(drawn.synthClass(), drawn.shape(), drawn.brightness() * dimming,
 					drawn.tint(), drawn.spacing()));
 			}
