@@ -352,6 +352,11 @@ public final class RefinementStudy {
 				print(score(method + " none (paper protocol)", data, kind, AnnotationOptions.paper(paper)));
 				print(score(method + " image (default)", data, kind, AnnotationOptions.defaults(paper)));
 			}
+			print(score("zoomcam image, evidence = max-fused map", data, MapKind.ZOOM_MAX, AnnotationOptions.defaults(
+				CamMethod.ZOOMCAM.paperThreshold())));
+			int dark = 0;
+			for (final Sample s : data) if (ImageGuidedLabeler.isDarkOnBright(s.guide())) dark++;
+			System.out.printf(Locale.ROOT, "polarity auto: %d of %d images taken as dark-on-bright%n", dark, data.size());
 		}
 	}
 
@@ -567,11 +572,17 @@ public final class RefinementStudy {
 			ImageAnnotation last = null;
 			for (int i = 0; i < 20; i++) last = Annotator.annotate("512", size, size, classMaps, guide, options);
 			final double[] ms = new double[Integer.getInteger("runs", 31)];
+			// Process CPU time as well: on a shared machine the wall time mostly measures the other work.
+			final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+				java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+			final long cpu0 = os.getProcessCpuTime();
 			for (int i = 0; i < ms.length; i++) {
 				final long t0 = System.nanoTime();
 				last = Annotator.annotate("512", size, size, classMaps, guide, options);
 				ms[i] = (System.nanoTime() - t0) / 1e6;
 			}
+			final double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / ms.length;
+			System.out.printf(Locale.ROOT, "process CPU time per image %.1f ms%n", cpuMs);
 			Arrays.sort(ms);
 			System.out.printf(Locale.ROOT, "512x512, 4 classes, %s: median %.1f ms (min %.1f, max %.1f), %d instances%n",
 				refine, ms[ms.length / 2], ms[0], ms[ms.length - 1], last.instances().size());
