@@ -1,10 +1,10 @@
 package io.github.zoomcam;
 
-import io.github.zoomcam.engine.FloatMap;
+import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.NpyArray;
-import io.github.zoomcam.ij.ImageConversion;
-import io.github.zoomcam.ij.ImageFiles;
+import io.github.zoomcam.pipeline.ImageConversion;
+import io.github.zoomcam.pipeline.ImageFiles;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -11,9 +11,8 @@ import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.TargetSpec;
-import io.github.zoomcam.engine.ZoomCamEngine;
-import io.github.zoomcam.engine.ZoomCamException;
-import io.github.zoomcam.ij.AtomicFiles;
+import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.core.AtomicFiles;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.Annotator;
 import io.github.zoomcam.labels.Box;
@@ -96,18 +95,18 @@ final class BenchmarkCommand {
 			for (final Config c : configs) evaluations.add(new Evaluation(c.name(), classes, smallArea));
 			final TargetSpec allClasses = new TargetSpec.Classes(classes);
 			// Warm-up (native kernels, allocator) so the first configuration's time is not inflated.
-			ZoomCamEngine.explain(bundle, List.of(toInput(generator.generate(seed, n))), ExplainOptions.defaults()
-				.withTargets(allClasses));
+			bundle.explainer().explain(List.of(toInput(generator.generate(seed, n))), ExplainOptions.builder()
+				.targets(allClasses).build());
 			for (int start = 0; start < n; start += batch) {
 				final List<SyntheticImage> images = new ArrayList<>();
 				for (int i = start; i < Math.min(n, start + batch); i++) images.add(generator.generate(seed, i));
 				final List<ImageInput> inputs = images.stream().map(BenchmarkCommand::toInput).toList();
 				for (int c = 0; c < configs.size(); c++) {
 					final Config config = configs.get(c);
-					final ExplainOptions options = ExplainOptions.defaults().withLayers(config.layers()).withTargets(
-						allClasses).withMethods(List.of(config.method()));
+					final ExplainOptions options = ExplainOptions.builder().layers(config.layers()).targets(
+						allClasses).methods(List.of(config.method())).build();
 					final long t0 = System.nanoTime();
-					final ExplainResult result = ZoomCamEngine.explain(bundle, inputs, options);
+					final ExplainResult result = bundle.explainer().explain(inputs, options);
 					millis[c] += (System.nanoTime() - t0) / 1e6;
 					for (int i = 0; i < images.size(); i++) {
 						add(evaluations.get(c), images.get(i), result.images().get(i), config.method());

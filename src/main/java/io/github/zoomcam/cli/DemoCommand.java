@@ -3,7 +3,7 @@ package io.github.zoomcam.cli;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package io.github.zoomcam.cli;
 
-import io.github.zoomcam.engine.ZoomCamException;
-import io.github.zoomcam.ij.AtomicFiles;
-import io.github.zoomcam.ij.FolderEvaluation;
+import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.core.AtomicFiles;
+import io.github.zoomcam.pipeline.FolderEvaluation;
 import io.github.zoomcam.labels.EvaluationReport;
 
 import java.io.PrintStream;

@@ -1,40 +1,39 @@
 package io.github.zoomcam.cli;
 
-import ij.ImagePlus;
-import ij.measure.Calibration;
-import io.github.zoomcam.engine.Aggregation;
-import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.DeviceChoice;
-import io.github.zoomcam.engine.ExplainCancelledException;
-import io.github.zoomcam.engine.ExplainOptions;
-import io.github.zoomcam.engine.ExplainResult;
-import io.github.zoomcam.engine.ImageExplanation;
-import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
-import io.github.zoomcam.engine.TargetExplanation;
-import io.github.zoomcam.engine.TargetSpec;
-import io.github.zoomcam.engine.ZoomCamEngine;
-import io.github.zoomcam.engine.ZoomCamException;
-import io.github.zoomcam.ij.ImageConversion;
-import io.github.zoomcam.ij.ImageFiles;
-import io.github.zoomcam.labels.AnnotationOptions;
-import io.github.zoomcam.labels.ImageAnnotation;
-import io.github.zoomcam.labels.Keep;
-import io.github.zoomcam.labels.Threshold;
-import io.github.zoomcam.ij.ResultFolder;
+import io.github.zoomcam.pipeline.BatchRunner;
+import io.github.zoomcam.pipeline.BatchRunner.Outcome;
+import io.github.zoomcam.pipeline.ExplainSettings;
+import io.github.zoomcam.pipeline.ResultStore;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** zoomcam explain: heatmap stacks and result.json for each image. */
+/**
+ * zoomcam explain: a result folder per image (see {@link io.github.zoomcam.pipeline.ResultFolder}), through
+ * the batch runner Fiji and Spark use too. Exit code 0 when every image was explained or skipped, 1 when
+ * any failed or the run was interrupted, 2 for bad arguments, an unusable model or output folder.
+ */
 final class ExplainCommand {
+
+	/** Options whose value is one of {@link ExplainSettings}' settings, under the same name. */
+	static final Set<String> SETTING_OPTIONS = Set.of(ExplainSettings.METHOD, ExplainSettings.LAYERS,
+		ExplainSettings.TARGET, ExplainSettings.AGGREGATION, ExplainSettings.GRADCAM_LAYER,
+		ExplainSettings.SCORECAM_CHANNELS, ExplainSettings.SCORECAM_BATCH, ExplainSettings.LAYER_MAPS,
+		ExplainSettings.THRESHOLD, ExplainSettings.KEEP, ExplainSettings.MIN_AREA, ExplainSettings.BACKGROUND,
+		ExplainSettings.OPACITY);
 
 	private final PrintStream out;
 	private final PrintStream err;
@@ -44,187 +43,132 @@ final class ExplainCommand {
 		this.err = err;
 	}
 
-	/** One input image, read and named. */
-	private record Job(Path path, String stem, ImageInput input, Calibration calibration, ImagePlus image) {}
-
 	int run(final String[] args) {
-		final CliArgs a = new CliArgs("explain", args, Set.of("model", "out", "layers", "target", "method",
-			"aggregation", "device", "batch", "gradcam-layer", "scorecam-channels", "scorecam-batch", "threshold",
-			"keep", "min-area", "background", "opacity"), Set.of("overwrite", "input-size-maps", "no-pseudo-labels"));
+		final Set<String> valueOptions = new java.util.HashSet<>(SETTING_OPTIONS);
+		valueOptions.addAll(Set.of("model", "out", "device", "batch"));
+		final CliArgs a = new CliArgs("explain", args, valueOptions, Set.of("overwrite", "no-pseudo-labels"));
 		final Path model = Paths.get(a.require("model", "give the bundle folder or .zip"));
 		final Path outDir = Paths.get(a.require("out", "give the folder to write results to"));
-		if (a.positional().isEmpty()) throw new ZoomCamException("no images given: list image files after the options");
-		// --method NAME[,NAME...]: the first is the main method (heatmaps.tif, result.json "method"); each
-		// further one gets its own stack heatmaps[-CLASS]-<method>.tif.
-		final List<CamMethod> methods = CamMethod.parseList(a.get("method", "zoomcam"));
-		final int scorecamChannels = a.integer("scorecam-channels", ExplainOptions.DEFAULT_SCORECAM_CHANNELS, 0);
-		final int scorecamBatch = a.integer("scorecam-batch", ExplainOptions.DEFAULT_SCORECAM_BATCH, 1);
-		final Aggregation aggregation = Aggregation.parse(a.get("aggregation", "max"));
+		final List<Path> images = a.positional().stream().map(Paths::get).toList();
+		if (images.isEmpty()) throw new ZoomCamException("no images given: list image files after the options");
 		final DeviceChoice device = DeviceChoice.parse(a.get("device", "auto"));
 		final int batchSize = a.integer("batch", 1, 1);
-		final boolean overwrite = a.flag("overwrite");
-		final TargetSpec targets = TargetSpec.parse(a.get("target", "top1"));
-		final AnnotationOptions annotation = a.flag("no-pseudo-labels") ? null : annotationOptions(a, methods.get(0));
-		final double opacity = a.number("opacity", 0.5, 0, 1);
+		if (a.get(ExplainSettings.MIN_AREA, null) != null && !"all".equalsIgnoreCase(a.get(ExplainSettings.KEEP,
+			"largest")))
+		{
+			throw new ZoomCamException("--min-area only applies with --keep all; add --keep all or drop --min-area");
+		}
+		final ExplainSettings settings = settings(a, ModelBundle.readManifest(model));
 
-		try (ModelBundle bundle = ModelBundle.load(model, device, w -> err.println("warning: " + w))) {
+		// The output folder first: a read-only or busy folder fails before any model work.
+		try (ResultStore store = ResultStore.exclusive(outDir);
+			ModelBundle bundle = ModelBundle.load(model, device, w -> err.println("warning: " + w)))
+		{
 			err.println("model: " + bundle.manifest().name() + ", " + bundle.runtime() + ", self-test " + (bundle
 				.selfTest().passed() ? "passed" : "FAILED"));
-			final List<String> layers = ExplainOptions.parseLayers(a.get("layers", "default"), bundle.manifest());
-			String gradcamLayer = a.get("gradcam-layer", null);
-			if (gradcamLayer == null && methods.stream().noneMatch(CamMethod::multiLayer) && a.get("layers",
-				null) != null && layers.size() == 1)
-			{
-				gradcamLayer = layers.get(0);
-			}
-			targets.validate(bundle.manifest());
-			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withTargets(targets)
-				.withAggregation(aggregation).withGradcamLayer(gradcamLayer).withMethods(methods).withScorecamChannels(
-					scorecamChannels).withScorecamBatch(scorecamBatch);
-			// Fail on a bad layer name now, not after reading every image.
-			for (final String l : layers) {
-				if (bundle.manifest().layerIndex(l) < 0) {
-					throw new ZoomCamException("unknown layer '" + l + "'; this model's layers are: " + String.join(", ",
-						bundle.manifest().layerNames()) + " (or use 'all')");
-				}
-			}
-
-			final List<String> inputs = a.positional();
-			final Set<String> usedStems = new HashSet<>();
-			int failed = 0;
-			int done = 0;
-			int skipped = 0;
-			final List<Job> pending = new ArrayList<>();
-			for (int i = 0; i < inputs.size(); i++) {
-				final Path path = Paths.get(inputs.get(i));
-				final String stem = uniqueStem(path, usedStems);
-				if (!overwrite && Files.exists(outDir.resolve(stem).resolve("result.json"))) {
-					err.println(progress(i + 1, inputs.size()) + path + ": skipped, " + outDir.resolve(stem) +
-						" exists (use --overwrite to replace)");
-					skipped++;
-					continue;
-				}
-				try {
-					final ImagePlus image = ImageFiles.open(path);
-					if (image.getNSlices() * image.getNFrames() > 1) {
-						err.println("warning: " + path + " has " + image.getNSlices() * image.getNFrames() +
-							" planes; explaining the first (use the Fiji command for every slice)");
-					}
-					pending.add(new Job(path, stem, ImageConversion.toInput(image, path.getFileName().toString(), 1, 1),
-						image.getCalibration(), image));
-				}
-				catch (final ZoomCamException e) {
-					err.println(progress(i + 1, inputs.size()) + "skipped: " + e.getMessage());
-					failed++;
-				}
-				if (pending.size() == batchSize || (i == inputs.size() - 1 && !pending.isEmpty())) {
-					final int[] counts = explainBatch(bundle, pending, options, methods, layers, outDir, i + 1, inputs
-						.size(), annotation, opacity);
-					done += counts[0];
-					failed += counts[1];
-					pending.clear();
-				}
-			}
-			err.println("done: " + done + " explained, " + skipped + " skipped, " + failed + " failed; results in " +
-				outDir.toAbsolutePath());
-			return failed > 0 ? 1 : 0;
-		}
-	}
-
-	/** Returns {explained, failed}. A failing batch is retried image by image so one bad image costs only itself. */
-	private int[] explainBatch(final ModelBundle bundle, final List<Job> jobs, final ExplainOptions options,
-		final List<CamMethod> methods, final List<String> layers, final Path outDir, final int position,
-		final int total, final AnnotationOptions annotation, final double opacity)
-	{
-		final ExplainResult result;
-		try {
-			result = ZoomCamEngine.explain(bundle, jobs.stream().map(Job::input).toList(), options,
-				new MethodOutputs.Progress(err));
-		}
-		catch (final ExplainCancelledException e) {
-			throw e;
-		}
-		catch (final ZoomCamException e) {
-			if (jobs.size() > 1) {
-				int ok = 0;
-				int bad = 0;
-				for (final Job job : jobs) {
-					final int[] c = explainBatch(bundle, List.of(job), options, methods, layers, outDir, position, total,
-						annotation, opacity);
-					ok += c[0];
-					bad += c[1];
-				}
-				return new int[] {ok, bad};
-			}
-			err.println(progress(position, total) + jobs.get(0).path() + " failed: " + e.getMessage());
-			return new int[] {0, 1};
-		}
-		int ok = 0;
-		int bad = 0;
-		for (int j = 0; j < jobs.size(); j++) {
-			final Job job = jobs.get(j);
-			final ImageExplanation image = result.images().get(j);
+			final BatchRunner runner = new BatchRunner(bundle.explainer(), settings, store, a.flag("overwrite"),
+				batchSize);
+			final Interrupt interrupt = Interrupt.install(err);
 			try {
-				final String labelled = write(bundle, job, image, result, methods, layers, outDir.resolve(job.stem()),
-					jobs.size(), annotation, opacity);
-				image.warnings().forEach(w -> err.println("warning: " + w));
-				err.println(progress(position - jobs.size() + j + 1, total) + job.path() + ": " + summary(image) + labelled +
-					String.format(Locale.ROOT, " (%.0f ms/image)", result.timings().totalMs() / jobs.size()));
-				ok++;
+				final BatchRunner.Summary summary = runner.run(images, new Progress(err, interrupt));
+				err.println("done: " + summary.line() + "; results in " + store.root());
+				return summary.exitCode();
 			}
-			catch (final ZoomCamException e) {
-				err.println(progress(position, total) + job.path() + " failed: " + e.getMessage());
-				bad++;
+			finally {
+				interrupt.finished();
 			}
 		}
-		return new int[] {ok, bad};
 	}
 
-	/** Writes every file of one image (see {@link ResultFolder}); returns a short pseudo-label summary. */
-	private static String write(final ModelBundle bundle, final Job job, final ImageExplanation image,
-		final ExplainResult batch, final List<CamMethod> methods, final List<String> layers, final Path dir,
-		final int batchSize, final AnnotationOptions annotationOptions, final double opacity)
-	{
-		final ImageAnnotation annotation = ResultFolder.write(dir, bundle, job.path(), job.image(), 1, image, batch,
-			methods, layers, batchSize, annotationOptions, opacity).annotation();
-		if (annotation == null) return "";
-		return "; " + annotation.componentCount() + " component(s) kept";
+	/** The explain settings from the options (keys as in {@link ExplainSettings}). */
+	static ExplainSettings settings(final CliArgs a, final BundleManifest manifest) {
+		final Map<String, String> text = new LinkedHashMap<>();
+		for (final String key : SETTING_OPTIONS) {
+			final String value = a.get(key, null);
+			if (value != null) text.put(key, value);
+		}
+		if (a.flag("no-pseudo-labels")) text.put(ExplainSettings.PSEUDO_LABELS, "false");
+		return ExplainSettings.parse(manifest, text);
 	}
 
-	/** Pseudo-label settings from the options; the threshold defaults to the paper's value for the method. */
-	static AnnotationOptions annotationOptions(final CliArgs a, final CamMethod method) {
-		final Threshold threshold = Threshold.parseOrDefault(a.get("threshold", null), method.paperThreshold());
-		Keep keep = Keep.parse(a.get("keep", "largest"));
-		if (a.get("min-area", null) != null) {
-			final int minArea = a.integer("min-area", 1, 1);
-			if (keep instanceof Keep.Largest) {
-				throw new ZoomCamException("--min-area only applies with --keep all; add --keep all or drop --min-area");
+	/** One line per image on stderr; engine progress at most every 10 seconds. */
+	private static final class Progress implements BatchRunner.Listener {
+
+		private final PrintStream err;
+		private final Interrupt interrupt;
+		private long lastEngineReport = System.nanoTime();
+
+		Progress(final PrintStream err, final Interrupt interrupt) {
+			this.err = err;
+			this.interrupt = interrupt;
+		}
+
+		@Override
+		public void finished(final Outcome o, final int total) {
+			final String where = "[" + (o.index() + 1) + "/" + total + "] " + o.source() + (o.opener() == null ? ""
+				: " (" + o.opener() + ")") + ": ";
+			o.warnings().forEach(w -> err.println("warning: " + w));
+			err.println(where + switch (o.status()) {
+				case EXPLAINED -> (o.classes().isEmpty() ? o.message() : BatchRunner.classList(o)) + "; " + o.instances() +
+					" instance(s)" + String.format(Locale.ROOT, " (%.0f ms/image)", o.millis());
+				case SKIPPED -> "skipped, " + o.message();
+				case FAILED -> "failed: " + o.message();
+				case CANCELLED -> "cancelled";
+			});
+		}
+
+		@Override
+		public void progress(final int done, final int total, final String what) {
+			if (done < total && System.nanoTime() - lastEngineReport > 10_000_000_000L) {
+				err.println("  " + what + ": " + done + "/" + total);
+				lastEngineReport = System.nanoTime();
 			}
-			keep = Keep.all(minArea);
 		}
-		final String background = a.get("background", null);
-		final double backgroundFraction = background == null ? Double.NaN : a.number("background", 0, 0, 1);
-		return new AnnotationOptions(threshold, keep, backgroundFraction);
-	}
 
-	private static String summary(final ImageExplanation image) {
-		if (image.targets().isEmpty()) return "no class reached the target threshold";
-		final List<String> parts = new ArrayList<>();
-		for (final TargetExplanation t : image.targets()) {
-			parts.add(String.format(Locale.ROOT, "%s %.3f", t.className(), t.probability()));
+		@Override
+		public boolean cancelled() {
+			return interrupt.requested();
 		}
-		return String.join(", ", parts);
 	}
 
-	static String safe(final String name) {
-		return ResultFolder.safeName(name);
-	}
+	/**
+	 * Ctrl-C (SIGINT/SIGTERM) asks the runner to stop after the current image and waits for it, so the
+	 * image being written is either committed or removed, never left half-written.
+	 */
+	private static final class Interrupt {
 
-	private static String uniqueStem(final Path path, final Set<String> used) {
-		return ResultFolder.uniqueStem(path, used);
-	}
+		private final AtomicBoolean requested = new AtomicBoolean();
+		private final CountDownLatch done = new CountDownLatch(1);
+		private Thread hook;
 
-	private static String progress(final int i, final int total) {
-		return "[" + i + "/" + total + "] ";
+		static Interrupt install(final PrintStream err) {
+			final Interrupt interrupt = new Interrupt();
+			interrupt.hook = new Thread(() -> {
+				interrupt.requested.set(true);
+				err.println("interrupted: finishing the current image...");
+				try {
+					interrupt.done.await(60, TimeUnit.SECONDS);
+				}
+				catch (final InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+			}, "zoomcam-interrupt");
+			Runtime.getRuntime().addShutdownHook(interrupt.hook);
+			return interrupt;
+		}
+
+		boolean requested() {
+			return requested.get();
+		}
+
+		void finished() {
+			done.countDown();
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (final IllegalStateException e) {
+				// the JVM is already shutting down: the hook is running and waits for done
+			}
+		}
 	}
 }

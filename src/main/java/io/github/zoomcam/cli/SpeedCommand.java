@@ -6,8 +6,7 @@ import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Timings;
-import io.github.zoomcam.engine.ZoomCamEngine;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,8 +40,8 @@ final class SpeedCommand {
 			"device", "methods", "scorecam-channels", "scorecam-batch"), Set.of());
 		final List<CamMethod> methods = a.get("methods", null) == null ? null : CamMethod.parseList(a.get("methods",
 			null));
-		final int scorecamChannels = a.integer("scorecam-channels", ExplainOptions.DEFAULT_SCORECAM_CHANNELS, 0);
-		final int scorecamBatch = a.integer("scorecam-batch", ExplainOptions.DEFAULT_SCORECAM_BATCH, 1);
+		final int scorecamChannels = a.integer("scorecam-channels", ExplainOptions.ScoreCamSettings.DEFAULT_CHANNELS, 0);
+		final int scorecamBatch = a.integer("scorecam-batch", ExplainOptions.ScoreCamSettings.DEFAULT_BATCH, 1);
 		final int repeats = a.integer("repeats", 10, 1);
 		final int warmup = a.integer("warmup", 3, 0);
 		final int[] batches;
@@ -57,8 +56,8 @@ final class SpeedCommand {
 			DeviceChoice.parse(a.get("device", "cpu")), w -> err.println("warning: " + w)))
 		{
 			final List<String> layers = ExplainOptions.parseLayers(a.get("layers", "all"), bundle.manifest());
-			final ExplainOptions options = ExplainOptions.defaults().withLayers(layers).withMapsAtOriginalSize(false)
-				.withScorecamChannels(scorecamChannels).withScorecamBatch(scorecamBatch);
+			final ExplainOptions options = ExplainOptions.builder().layers(layers).scoreCam(
+				new ExplainOptions.ScoreCamSettings(scorecamChannels, scorecamBatch)).build();
 			out.println(String.format(Locale.ROOT, "model %s, %d layers, input %dx%d, %s", bundle.manifest().name(),
 				layers.size(), bundle.manifest().height(), bundle.manifest().width(), bundle.runtime()));
 			if (methods != null) return perMethod(bundle, options, methods, batches, repeats, warmup);
@@ -67,16 +66,16 @@ final class SpeedCommand {
 			for (final int batch : batches) {
 				final List<ImageInput> images = randomImages(bundle, batch);
 				for (int i = 0; i < warmup; i++) {
-					ZoomCamEngine.networkPassesOnly(bundle, images, options);
-					ZoomCamEngine.explain(bundle, images, options);
+					bundle.explainer().networkPassesOnly(images, options);
+					bundle.explainer().explain(images, options);
 				}
 				final double[] network = new double[repeats];
 				final double[] full = new double[repeats];
 				final double[][] phases = new double[5][repeats];
 				for (int i = 0; i < repeats; i++) {
-					network[i] = time(() -> ZoomCamEngine.networkPassesOnly(bundle, images, options)) / batch;
+					network[i] = time(() -> bundle.explainer().networkPassesOnly(images, options)) / batch;
 					final Timings[] last = new Timings[1];
-					full[i] = time(() -> last[0] = ZoomCamEngine.explain(bundle, images, options).timings()) / batch;
+					full[i] = time(() -> last[0] = bundle.explainer().explain(images, options).timings()) / batch;
 					final double[] p = {last[0].preprocessMs(), last[0].forwardMs(), last[0].backwardMs(), last[0]
 						.camMs(), last[0].copyMs()};
 					for (int k = 0; k < 5; k++) phases[k][i] = p[k] / batch;
@@ -101,16 +100,16 @@ final class SpeedCommand {
 		final int[] batches, final int repeats, final int warmup)
 	{
 		out.println(String.format(Locale.ROOT, "Score-CAM: %s channels of %s, %d masked images per forward pass",
-			options.scorecamChannels() == 0 ? "all" : "top " + options.scorecamChannels(), bundle.manifest()
-				.gradcamLayer(), options.scorecamBatch()));
+			options.scoreCam().channels() == 0 ? "all" : "top " + options.scoreCam().channels(), bundle.manifest()
+				.gradcamLayer(), options.scoreCam().batch()));
 		out.println("batch  method     explain_ms/img  network_ms/img  passes/batch (forward backward masked)  " +
 			"peak_rss_MB");
 		for (final int batch : batches) {
 			final List<ImageInput> images = randomImages(bundle, batch);
-			for (int i = 0; i < warmup; i++) ZoomCamEngine.networkPassesOnly(bundle, images, options);
+			for (int i = 0; i < warmup; i++) bundle.explainer().networkPassesOnly(images, options);
 			final double[] network = new double[repeats];
 			for (int i = 0; i < repeats; i++) {
-				network[i] = time(() -> ZoomCamEngine.networkPassesOnly(bundle, images, options)) / batch;
+				network[i] = time(() -> bundle.explainer().networkPassesOnly(images, options)) / batch;
 			}
 			final double n = median(network);
 			final List<List<CamMethod>> runs = new ArrayList<>();
@@ -118,13 +117,13 @@ final class SpeedCommand {
 			// All of them in one call: the gradient methods share their passes.
 			if (methods.size() > 1) runs.add(methods);
 			for (final List<CamMethod> run : runs) {
-				final ExplainOptions one = options.withMethods(run);
+				final ExplainOptions one = options.toBuilder().methods(run).build();
 				final String name = run.size() == 1 ? run.get(0).id() : "together";
-				for (int i = 0; i < warmup; i++) ZoomCamEngine.explain(bundle, images, one);
+				for (int i = 0; i < warmup; i++) bundle.explainer().explain(images, one);
 				final double[] full = new double[repeats];
 				final Timings[] last = new Timings[1];
 				for (int i = 0; i < repeats; i++) {
-					full[i] = time(() -> last[0] = ZoomCamEngine.explain(bundle, images, one).timings()) / batch;
+					full[i] = time(() -> last[0] = bundle.explainer().explain(images, one).timings()) / batch;
 				}
 				final Timings t = last[0];
 				out.println(String.format(Locale.ROOT, "%5d  %-9s  %14.1f  %14.1f  %d %d %d  %11.0f", batch, name,

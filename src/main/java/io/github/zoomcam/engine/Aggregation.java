@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import java.util.Locale;
 
 /** How normalised, upsampled layer maps are fused into one map (paper, Eq. 10). */

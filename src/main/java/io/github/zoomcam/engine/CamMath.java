@@ -20,18 +20,17 @@ final class CamMath {
 
 	private CamMath() {}
 
-	/** Zoom-CAM layer map, Eq. (9): ReLU(sum_c dS/dA_c * A_c), the gradient as an element-wise mask. */
-	static NDArray zoomCam(final NDArray activation, final NDArray gradient) {
-		return activation.mul(gradient).sum(new int[] {1}).maximum(0f);
-	}
-
 	/**
-	 * {@link #zoomCam} that overwrites the gradient with the product instead of allocating an
-	 * activation-sized temporary (100 MB for VGG16's first layer at batch 8). Only for gradients that
-	 * are discarded afterwards.
+	 * Eq. (9) of Zoom-CAM, ReLU(sum_c dS/dA_c * A_c), the gradient used as an element-wise mask: Zoom-CAM's
+	 * per-layer map and HiResCAM's map. With {@code reuseGradient} the product is written into the gradient
+	 * instead of a new activation-sized array (100 MB for VGG16's first layer at batch 8); only for
+	 * gradients nothing reads afterwards.
 	 */
-	static NDArray zoomCamConsumingGradient(final NDArray activation, final NDArray gradient) {
-		return gradient.muli(activation).sum(new int[] {1}).maximum(0f);
+	static NDArray elementwiseCam(final NDArray activation, final NDArray gradient, final boolean reuseGradient) {
+		if (reuseGradient) return gradient.muli(activation).sum(new int[] {1}).maximum(0f);
+		try (NDArray product = activation.mul(gradient)) {
+			return product.sum(new int[] {1}).maximum(0f);
+		}
 	}
 
 	/** Grad-CAM: ReLU(sum_c alpha_c A_c) with alpha_c the spatial mean of dS/dA_c. */
@@ -41,16 +40,6 @@ final class CamMath {
 		// Sum then divide: multi-axis mean is not implemented by DJL's PyTorch NDArray.
 		final NDArray alpha = gradient.sum(new int[] {2, 3}, true).div((float) (h * w));
 		return activation.mul(alpha).sum(new int[] {1}).maximum(0f);
-	}
-
-	/**
-	 * HiResCAM layer map (Draelos and Carin 2020): ReLU(sum_c dS/dA_c * A_c), identical to {@link #zoomCam}
-	 * (Zoom-CAM's Eq. 9); the element-wise product is freed before returning.
-	 */
-	static NDArray hiResCam(final NDArray activation, final NDArray gradient) {
-		try (NDArray product = activation.mul(gradient)) {
-			return product.sum(new int[] {1}).maximum(0f);
-		}
 	}
 
 	/**
@@ -193,6 +182,14 @@ final class CamMath {
 	static NDArray resizeImages(final NDArray nchw, final long height, final long width) {
 		if (nchw.getShape().get(2) == height && nchw.getShape().get(3) == width) return nchw;
 		return JniUtils.interpolate((PtNDArray) nchw, new long[] {height, width}, BILINEAR, false);
+	}
+
+	/**
+	 * One step of a running fusion: the pixel-wise max (Eq. 10) or, for the mean, the sum (the caller
+	 * divides by the number of layers at the end).
+	 */
+	static NDArray fuseInto(final NDArray fused, final NDArray layer, final Aggregation aggregation) {
+		return aggregation == Aggregation.MAX ? fused.maximum(layer) : fused.add(layer);
 	}
 
 	/** Pixel-wise fusion of L maps (each (N, H, W)) into one (N, H, W) map, Eq. (10). */

@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;

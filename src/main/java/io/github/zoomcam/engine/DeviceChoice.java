@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import java.util.Locale;
 
 /** Where the network and the CAM arithmetic run. */

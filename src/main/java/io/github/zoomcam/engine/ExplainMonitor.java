@@ -27,6 +27,6 @@ public interface ExplainMonitor {
 	 */
 	void progress(int done, int total, String what);
 
-	/** Polled between network passes; true makes the engine stop with {@link ExplainCancelledException}. */
+	/** Polled between network passes; true makes the engine stop with {@link CancelledException}. */
 	boolean cancelled();
 }

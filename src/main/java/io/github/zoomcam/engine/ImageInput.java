@@ -1,5 +1,7 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
+
 /**
  * Pixels handed to the engine: one float plane per channel (row-major), in R, G, B order for colour.
  *

@@ -1,19 +1,20 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.FloatMap;
+
 import java.util.List;
 
 /**
  * The maps of one CAM method for one image and target class. Multi-layer methods (Zoom-CAM, Layer-CAM)
- * have one entry per fused layer in network order; single-layer methods have one entry, their layer, and
- * its normalised maps are the same objects as {@link #atInput} and {@link #atOriginal}.
+ * have one entry per fused layer in network order; single-layer methods have one entry, their layer.
  *
  * @param method the method
  * @param layers names of the layers the method used, in network order
  * @param rawLayerMaps the method's unnormalised map at each layer's own resolution (see {@link CamMethod})
  * @param layerMapsAtInput min-max normalised layer maps, bilinearly upsampled to the model input size
- * @param layerMapsAtOriginal the same at the image's original size (empty when not computed)
+ * @param layerMapsAtOriginal the same at the image's original size; empty unless the options ask for them
  * @param atInput the method's map at the model input size: the fused layer maps, or the one layer's map
- * @param atOriginal the same at the image's original size (null when not computed)
+ * @param atOriginal the same at the image's original size (always computed)
  */
 public record MethodMaps(CamMethod method, List<String> layers, List<FloatMap> rawLayerMaps,
 	List<FloatMap> layerMapsAtInput, List<FloatMap> layerMapsAtOriginal, FloatMap atInput, FloatMap atOriginal)
@@ -26,13 +27,8 @@ public record MethodMaps(CamMethod method, List<String> layers, List<FloatMap> r
 		layerMapsAtOriginal = List.copyOf(layerMapsAtOriginal);
 	}
 
-	/** The map to show: at the original size when computed, else at the model input size. */
-	public FloatMap best() {
-		return atOriginal != null ? atOriginal : atInput;
-	}
-
-	/** The layer maps to show: at the original size when computed, else at the model input size. */
-	public List<FloatMap> bestLayerMaps() {
-		return layerMapsAtOriginal.isEmpty() ? layerMapsAtInput : layerMapsAtOriginal;
+	/** Whether the per-layer maps exist at the original size (else only at the model input size). */
+	public boolean hasLayerMapsAtOriginal() {
+		return !layerMapsAtOriginal.isEmpty();
 	}
 }

@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -8,9 +9,12 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 
 import java.io.IOException;
@@ -19,6 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,8 +43,12 @@ import java.util.zip.ZipInputStream;
 public final class ModelBundle implements AutoCloseable {
 
 	static final String MANIFEST = "zoomcam.json";
+	/** System property: "false" explains one image per backward pass whatever the device. */
+	public static final String BATCHED_GRADIENTS_PROPERTY = "zoomcam.batchedGradients";
 	static final String MODEL = "model.pt";
 	private static final String ENGINE = "PyTorch";
+	/** The note given to the warnings consumer when device=auto finds no GPU and runs on the CPU. */
+	public static final String NO_GPU = "no usable GPU found; running on the CPU";
 
 	private final Path source;
 	private final BundleManifest manifest;
@@ -46,9 +57,14 @@ public final class ModelBundle implements AutoCloseable {
 	private final RuntimeInfo runtime;
 	private final SelfTest selfTest;
 	private final Path extractedCopy;
+	private final String fingerprint;
+	private final boolean batchedGradients;
+	private final Explainer explainer;
+	private volatile boolean closed;
 
 	private ModelBundle(final Path source, final BundleManifest manifest, final Model model,
-		final RuntimeInfo runtime, final SelfTest selfTest, final Path extractedCopy)
+		final RuntimeInfo runtime, final SelfTest selfTest, final Path extractedCopy, final String fingerprint,
+		final boolean batchedGradients)
 	{
 		this.source = source;
 		this.manifest = manifest;
@@ -57,6 +73,9 @@ public final class ModelBundle implements AutoCloseable {
 		this.runtime = runtime;
 		this.selfTest = selfTest;
 		this.extractedCopy = extractedCopy;
+		this.fingerprint = fingerprint;
+		this.batchedGradients = batchedGradients;
+		this.explainer = new Explainer(this);
 	}
 
 	/** Reads only zoomcam.json (no native code), e.g. to fill a dialog. */
@@ -105,8 +124,9 @@ public final class ModelBundle implements AutoCloseable {
 			final Path json = folder.resolve(MANIFEST);
 			if (!Files.isRegularFile(json)) throw missing(path, MANIFEST);
 			if (!Files.isRegularFile(folder.resolve(MODEL))) throw missing(path, MODEL);
-			final BundleManifest manifest = BundleManifest.parse(Files.readString(json, StandardCharsets.UTF_8),
-				path + "/" + MANIFEST);
+			final String manifestText = Files.readString(json, StandardCharsets.UTF_8);
+			final BundleManifest manifest = BundleManifest.parse(manifestText, path + "/" + MANIFEST);
+			checkLayerNames(manifestText, manifest, folder.resolve(MODEL), path, warnings);
 			final Engine engine = startEngine();
 			final Device device = resolveDevice(engine, choice, warnings);
 			final Model model = loadModel(folder, manifest, device, path);
@@ -114,7 +134,13 @@ public final class ModelBundle implements AutoCloseable {
 				final RuntimeInfo runtime = new RuntimeInfo(ENGINE, engine.getVersion(), Engine.getDjlVersion(),
 					flavor(), device.toString());
 				final SelfTest selfTest = checkAgainstManifest(model, manifest, folder, path);
-				return new ModelBundle(path, manifest, model, runtime, selfTest, extracted);
+				final boolean batched = mayBatchGradients(device) && batchedGradientsAgree(model, manifest) &&
+					batchedGradientsAgree(model, manifest);
+				if (device.isGpu() && !batched) {
+					warnings.accept("on " + device + " this PyTorch build computes gradients of image batches " +
+						"differently from single images; images are explained one at a time (slower, exact)");
+				}
+				return new ModelBundle(path, manifest, model, runtime, selfTest, extracted, fingerprint(folder), batched);
 			}
 			catch (final RuntimeException e) {
 				model.close();
@@ -148,6 +174,43 @@ public final class ModelBundle implements AutoCloseable {
 		return selfTest;
 	}
 
+	/** The engine instance of this bundle; calls on it are serialised. */
+	public Explainer explainer() {
+		return explainer;
+	}
+
+	/**
+	 * SHA-256 of model.pt and zoomcam.json: what identifies the network in result keys, so a retrained or
+	 * re-exported model at the same path is not mistaken for the old one.
+	 */
+	public String fingerprint() {
+		return fingerprint;
+	}
+
+	/**
+	 * Whether gradients are computed for whole batches at once, which is faster; otherwise one image per
+	 * backward pass. Batched only where the batched backward pass gave every image the gradients it gets
+	 * alone (checked twice at load time) and, on the CPU, where oneDNN cannot use AVX-512: libtorch 2.7.1's
+	 * AVX-512 convolution backward was seen to give batches of two or more images wrong input gradients
+	 * (even NaN) at random, while single images were always exact and AVX2 kernels were exact for any batch.
+	 * {@code ONEDNN_MAX_CPU_ISA=AVX2} in the environment (set by the ./zoomcam launcher) allows batching;
+	 * {@code -Dzoomcam.batchedGradients=false} forbids it.
+	 */
+	public boolean batchedGradients() {
+		return batchedGradients;
+	}
+
+	public boolean isClosed() {
+		return closed;
+	}
+
+	void requireOpen() {
+		if (closed) {
+			throw new ZoomCamException("model " + source + " was unloaded (its file changed or Zoom-CAM was shut " +
+				"down); run the command again");
+		}
+	}
+
 	public Device device() {
 		return model.getNDManager().getDevice();
 	}
@@ -160,10 +223,81 @@ public final class ModelBundle implements AutoCloseable {
 		return model.getNDManager().newSubManager();
 	}
 
+	/** Waits for a running explain call to finish, then releases the network's native memory. */
 	@Override
 	public void close() {
-		model.close();
-		deleteQuietly(extractedCopy);
+		explainer.closeWhenIdle(() -> {
+			if (closed) return;
+			closed = true;
+			model.close();
+			deleteQuietly(extractedCopy);
+		});
+	}
+
+	/**
+	 * The layer names in zoomcam.json are those model.pt was exported with: the exporter recorded
+	 * {@link BundleManifest#layerNamesChecksum} of model.pt's hash and the names, recomputed here. model.pt
+	 * itself takes one unnamed input per layer, so a renamed layer would otherwise be accepted and its maps
+	 * filed under the wrong name. A bundle exported before the checksum existed loads with a warning.
+	 */
+	static void checkLayerNames(final String manifestText, final BundleManifest manifest, final Path modelFile,
+		final Path shownPath, final Consumer<String> warnings) throws IOException
+	{
+		final com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(manifestText)
+			.getAsJsonObject();
+		final String recorded = text(root, BundleManifest.LAYER_NAMES_SHA256);
+		if (recorded == null) {
+			warnings.accept(shownPath + ": zoomcam.json records no " + BundleManifest.LAYER_NAMES_SHA256 + ", so its " +
+				"layer names cannot be checked against model.pt; add it with tools/export_model.py --stamp");
+			return;
+		}
+		final String modelHash = sha256(modelFile);
+		final String recordedModel = text(root, BundleManifest.MODEL_SHA256);
+		if (recordedModel != null && !recordedModel.equalsIgnoreCase(modelHash)) {
+			throw new ZoomCamException(shownPath + ": model.pt is not the file this zoomcam.json was exported with " +
+				"(model_sha256 differs); put the matching model.pt back or export the bundle again");
+		}
+		if (!BundleManifest.layerNamesChecksum(modelHash, manifest.layerNames()).equalsIgnoreCase(recorded)) {
+			throw new ZoomCamException(shownPath + ": the layer names in zoomcam.json (" + String.join(", ", manifest
+				.layerNames()) + ") are not those model.pt was exported with (layer_names_sha256 differs); restore " +
+				"the exported names or export the bundle again with tools/export_model.py");
+		}
+	}
+
+	/** A string entry of zoomcam.json, or null when absent; anything else than text reads as "". */
+	private static String text(final com.google.gson.JsonObject root, final String key) {
+		if (!root.has(key) || root.get(key).isJsonNull()) return null;
+		return root.get(key).isJsonPrimitive() ? root.get(key).getAsString() : "";
+	}
+
+	private static String sha256(final Path file) throws IOException {
+		try {
+			final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			try (InputStream in = Files.newInputStream(file)) {
+				final byte[] buffer = new byte[1 << 16];
+				for (int n; (n = in.read(buffer)) > 0;) digest.update(buffer, 0, n);
+			}
+			return HexFormat.of().formatHex(digest.digest());
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
+	}
+
+	private static String fingerprint(final Path folder) throws IOException {
+		try {
+			final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			for (final String file : List.of(MODEL, MANIFEST)) {
+				try (InputStream in = Files.newInputStream(folder.resolve(file))) {
+					final byte[] buffer = new byte[1 << 16];
+					for (int n; (n = in.read(buffer)) > 0;) digest.update(buffer, 0, n);
+				}
+			}
+			return HexFormat.of().formatHex(digest.digest());
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
 	}
 
 	private static Path checkExists(final Path bundle) {
@@ -225,7 +359,13 @@ public final class ModelBundle implements AutoCloseable {
 
 	private static Engine startEngine() {
 		try {
-			return Engine.getEngine(ENGINE);
+			final Engine engine = Engine.getEngine(ENGINE);
+			// TorchScript's optimising graph executor re-compiles a module after profiling its first calls; on
+			// this project's CPU machines the re-compiled graphs returned NaN gradients on some calls. The plain
+			// executor gives the same numbers on every call.
+			JniUtils.setGraphExecutorOptimize(false);
+			NativeLogging.apply();
+			return engine;
 		}
 		catch (final EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
 			throw new ZoomCamException("the PyTorch engine could not start (" + firstLine(e) +
@@ -249,7 +389,7 @@ public final class ModelBundle implements AutoCloseable {
 			}
 			case AUTO -> {
 				if (gpus == 0) {
-					warnings.accept("no usable GPU found; running on the CPU");
+					warnings.accept(NO_GPU);
 					yield Device.cpu();
 				}
 				yield Device.gpu(0);
@@ -297,25 +437,24 @@ public final class ModelBundle implements AutoCloseable {
 	private static SelfTest checkAgainstManifest(final Model model, final BundleManifest manifest,
 		final Path folder, final Path shownPath) throws IOException
 	{
-		final NpyArray testInput;
 		final boolean haveTest = manifest.testInput() != null;
-		if (haveTest) {
-			final Path file = folder.resolve(manifest.testInput()).normalize();
-			if (!file.startsWith(folder) || !Files.isRegularFile(file)) throw missing(shownPath, manifest.testInput());
-			testInput = NpyArray.read(file);
-			final long[] expected = {1, manifest.channels(), manifest.height(), manifest.width()};
-			if (!java.util.Arrays.equals(testInput.shape(), expected)) {
-				throw new ZoomCamException(shownPath + ": test input has shape " + java.util.Arrays.toString(testInput
-					.shape()) + " but zoomcam.json declares " + java.util.Arrays.toString(expected));
-			}
-		}
-		else {
-			testInput = new NpyArray(new long[] {1, manifest.channels(), manifest.height(), manifest.width()},
-				new float[manifest.channels() * manifest.height() * manifest.width()]);
-		}
+		final Shape expected = new Shape(1, manifest.channels(), manifest.height(), manifest.width());
 		try (NDManager manager = model.getNDManager().newSubManager()) {
+			final NDArray testInput;
+			if (haveTest) {
+				final Path file = folder.resolve(manifest.testInput()).normalize();
+				if (!file.startsWith(folder) || !Files.isRegularFile(file)) throw missing(shownPath, manifest.testInput());
+				testInput = readNpy(manager, file, shownPath);
+				if (!testInput.getShape().equals(expected)) {
+					throw new ZoomCamException(shownPath + ": test input has shape " + testInput.getShape() +
+						" but zoomcam.json declares " + expected);
+				}
+			}
+			else {
+				testInput = manager.zeros(expected);
+			}
 			final NDList inputs = new NDList();
-			inputs.add(manager.create(testInput.data(), new Shape(testInput.shape())));
+			inputs.add(testInput);
 			for (int i = 0; i < manifest.layers().size(); i++) {
 				inputs.add(manager.zeros(new Shape(1, 1, 1, 1)));
 			}
@@ -362,6 +501,109 @@ public final class ModelBundle implements AutoCloseable {
 			}
 			return result;
 		}
+	}
+
+	private static boolean mayBatchGradients(final Device device) {
+		if ("false".equalsIgnoreCase(System.getProperty(BATCHED_GRADIENTS_PROPERTY))) return false;
+		if (device.isGpu()) return true;
+		return oneDnnLimitedBelowAvx512() || !cpuHasAvx512();
+	}
+
+	/** Whether the environment caps oneDNN's instruction set below AVX-512 (read by oneDNN at start). */
+	static boolean oneDnnLimitedBelowAvx512() {
+		for (final String variable : List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA")) {
+			final String isa = System.getenv(variable);
+			if (isa != null && !isa.isBlank()) {
+				final String upper = isa.trim().toUpperCase(Locale.ROOT);
+				return !upper.contains("512") && !upper.contains("AMX") && !upper.equals("ALL") && !upper.equals(
+					"DEFAULT");
+			}
+		}
+		return false;
+	}
+
+	/** On Linux from /proc/cpuinfo; elsewhere x86-64 is assumed to have AVX-512, other machines not. */
+	private static boolean cpuHasAvx512() {
+		final Path cpuinfo = Path.of("/proc/cpuinfo");
+		if (Files.isReadable(cpuinfo)) {
+			try (Stream<String> lines = Files.lines(cpuinfo)) {
+				return lines.anyMatch(l -> l.startsWith("flags") && l.contains(" avx512f"));
+			}
+			catch (final IOException | java.io.UncheckedIOException e) {
+				return true;
+			}
+		}
+		final String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+		return arch.contains("amd64") || arch.contains("x86_64");
+	}
+
+	/**
+	 * Runs one input (the bundle's test input pattern, deterministic) alone and as a batch of two identical
+	 * images and compares every layer's gradient of the top class score: equal up to float rounding where
+	 * the build's batched backward is sound.
+	 */
+	private static boolean batchedGradientsAgree(final Model model, final BundleManifest manifest) {
+		try (NDManager manager = model.getNDManager().newSubManager()) {
+			final Shape one = new Shape(1, manifest.channels(), manifest.height(), manifest.width());
+			final NDArray input = manager.arange((float) one.size()).reshape(one).mul(0.618034f).sin();
+			final float[][] single = layerGradients(model, manifest, manager, input);
+			final float[][] pair = layerGradients(model, manifest, manager, input.concat(input, 0));
+			for (int l = 0; l < single.length; l++) {
+				double scale = 0;
+				double diff = 0;
+				for (int i = 0; i < single[l].length; i++) {
+					scale = Math.max(scale, Math.abs(single[l][i]));
+					diff = Math.max(diff, Math.abs(single[l][i] - pair[l][i]));
+				}
+				if (!(diff <= 1e-3 * scale + 1e-12)) return false;
+			}
+			return true;
+		}
+		catch (final RuntimeException e) {
+			return false;
+		}
+	}
+
+	/** Per layer, the first image's gradient of the summed top-class scores. */
+	private static float[][] layerGradients(final Model model, final BundleManifest manifest,
+		final NDManager manager, final NDArray images)
+	{
+		final long n = images.getShape().get(0);
+		final NDList inputs = new NDList(images);
+		final NDArray[] deltas = new NDArray[manifest.layers().size()];
+		for (int i = 0; i < deltas.length; i++) {
+			final LayerSpec l = manifest.layers().get(i);
+			deltas[i] = manager.zeros(new Shape(n, l.channels(), l.height(), l.width()));
+			deltas[i].setRequiresGradient(true);
+			inputs.add(deltas[i]);
+		}
+		final boolean previous = JniUtils.isGradMode();
+		JniUtils.setGradMode(true);
+		try {
+			final NDArray logits = IValueUtils.forward((PtSymbolBlock) model.getBlock(), inputs, true).get(0);
+			final int top = (int) logits.get(0).argMax().getLong();
+			final NDArray score = logits.get(":, " + top).sum();
+			JniUtils.backward((PtNDArray) score, (PtNDArray) score.onesLike(), false, false);
+		}
+		finally {
+			JniUtils.setGradMode(previous);
+		}
+		final float[][] out = new float[deltas.length][];
+		for (int i = 0; i < deltas.length; i++) out[i] = deltas[i].getGradient().get(0).toFloatArray();
+		return out;
+	}
+
+	/** A float .npy file through DJL's own NumPy reader. */
+	private static NDArray readNpy(final NDManager manager, final Path file, final Path shownPath) throws IOException {
+		final NDArray array;
+		try (InputStream in = Files.newInputStream(file)) {
+			array = NDList.decode(manager, in).singletonOrThrow();
+		}
+		catch (final RuntimeException e) {
+			throw new ZoomCamException(shownPath + ": " + file.getFileName() + " is not a readable NumPy .npy file (" +
+				firstLine(e) + "); export the bundle again");
+		}
+		return array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false);
 	}
 
 	static String firstLine(final Throwable e) {

@@ -1,5 +1,7 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
+
 /**
  * How raw pixels become the network's input: each bit depth's value range is mapped to [0, 1], then
  * (x - mean) / std per channel, then a bilinear resize to the model's input size.

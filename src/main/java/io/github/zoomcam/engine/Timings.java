@@ -25,4 +25,12 @@ public record Timings(double preprocessMs, double forwardMs, double backwardMs, 
 	{
 		this(preprocessMs, forwardMs, backwardMs, camMs, copyMs, totalMs, 0, 0, 0, 0);
 	}
+
+	/** The timings of two calls together (phases and pass counts added). */
+	public Timings plus(final Timings other) {
+		return new Timings(preprocessMs + other.preprocessMs, forwardMs + other.forwardMs, backwardMs +
+			other.backwardMs, camMs + other.camMs, copyMs + other.copyMs, totalMs + other.totalMs, forwardPasses +
+				other.forwardPasses, backwardPasses + other.backwardPasses, maskedForwardPasses +
+					other.maskedForwardPasses, maskedImages + other.maskedImages);
+	}
 }

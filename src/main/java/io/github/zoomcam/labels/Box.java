@@ -1,6 +1,6 @@
 package io.github.zoomcam.labels;
 
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 /**
  * An axis-aligned box as an inclusive pixel extent: it covers columns x .. x + width - 1 and rows

@@ -1,6 +1,6 @@
 package io.github.zoomcam.labels;
 
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 /**
  * A pixel confusion matrix over labels 0..numClasses (0 = background), accumulated over a whole data

@@ -6,7 +6,7 @@ import ij.plugin.filter.MaximumFinder;
 import ij.process.AutoThresholder;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.github.zoomcam.labels;
 
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

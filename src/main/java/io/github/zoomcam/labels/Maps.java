@@ -1,6 +1,6 @@
 package io.github.zoomcam.labels;
 
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 /** Input checks shared by the package, so every entry point words its errors the same way. */
 final class Maps {

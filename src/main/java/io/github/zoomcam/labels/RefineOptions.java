@@ -1,7 +1,7 @@
 package io.github.zoomcam.labels;
 
 import ij.process.AutoThresholder;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.util.Arrays;
 import java.util.Locale;

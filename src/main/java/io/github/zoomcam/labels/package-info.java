@@ -14,7 +14,7 @@
  * x0..x1 has width x1 - x0 + 1, and area = width * height.</li>
  * <li>Label images use 0 for background, classIndex + 1 for a class, and 255 for "ignore" in ground
  * truth (PASCAL VOC).</li>
- * <li>Bad input throws {@link io.github.zoomcam.engine.ZoomCamException} with a one-line message.</li>
+ * <li>Bad input throws {@link io.github.zoomcam.core.ZoomCamException} with a one-line message.</li>
  * </ul>
  */
 package io.github.zoomcam.labels;

@@ -1,6 +1,6 @@
 package io.github.zoomcam.synth;
 
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
 package io.github.zoomcam.synth;
 
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 /**
  * The image format of a synthetic data set. Object sizes are in pixels and do not scale with the image size.

@@ -1,7 +1,7 @@
 package io.github.zoomcam.synth;
 
-import io.github.zoomcam.engine.ZoomCamException;
-import io.github.zoomcam.ij.AtomicFiles;
+import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.core.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,8 +7,8 @@ import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
-import io.github.zoomcam.engine.ZoomCamException;
-import io.github.zoomcam.ij.AtomicFiles;
+import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.core.AtomicFiles;
 
 import java.nio.file.Path;
 

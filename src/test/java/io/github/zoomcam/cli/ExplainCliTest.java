@@ -70,7 +70,7 @@ class ExplainCliTest {
 		final JsonObject target = json.getAsJsonArray("targets").get(0).getAsJsonObject();
 		assertEquals((int) ref.get("targets").data()[0], target.get("index").getAsInt());
 		assertEquals(ref.get("t0_score").data()[0], target.get("score").getAsFloat(), 1e-5);
-		assertTrue(json.getAsJsonObject("timings").get("batch_total_ms").getAsDouble() > 0);
+		assertFalse(json.has("timings"), "timings change from run to run; they are not part of a result");
 		assertNoTemporaryFiles(out);
 	}
 
@@ -111,29 +111,12 @@ class ExplainCliTest {
 	}
 
 	@Test
-	void existingResultsAreKeptUnlessOverwriteIsGiven() throws IOException {
-		final Path out = tmp.resolve("out");
-		assertEquals(0, run("explain", "--model", Fixtures.BUNDLE.toString(), "--out", out.toString(), Fixtures.RGB_IMAGE
-			.toString()).code());
-		final Path json = out.resolve("cells_rgb/result.json");
-		Files.writeString(json, "{\"edited\": true}");
-		final Run again = run("explain", "--model", Fixtures.BUNDLE.toString(), "--out", out.toString(), Fixtures.RGB_IMAGE
-			.toString());
-		assertEquals(0, again.code());
-		assertTrue(again.err().contains("--overwrite"), again.err());
-		assertEquals("{\"edited\": true}", Files.readString(json));
-		assertEquals(0, run("explain", "--model", Fixtures.BUNDLE.toString(), "--out", out.toString(), "--overwrite",
-			Fixtures.RGB_IMAGE.toString()).code());
-		assertTrue(Files.readString(json).contains("tiny-fixture"));
-	}
-
-	@Test
 	void infoPrintsLayersWithResolutionsAndSelfTest() {
 		final Run r = run("info", "--model", Fixtures.BUNDLE.toString());
 		assertEquals(0, r.code(), r.err());
 		assertTrue(r.out().contains("features.12"));
 		assertTrue(r.out().matches("(?s).*features\\.7\\s+16\\s+24x24\\s+2.*"), r.out());
-		assertTrue(r.out().contains("self-test:    passed"), r.out());
+		assertTrue(r.out().matches("(?s).*self-test:\\s+passed.*"), r.out());
 	}
 
 	static void assertNoTemporaryFiles(final Path dir) throws IOException {

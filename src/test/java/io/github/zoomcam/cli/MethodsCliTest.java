@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import ij.IJ;
 import ij.ImagePlus;
+import ij.measure.Calibration;
 import io.github.zoomcam.Fixtures;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.DeviceChoice;
@@ -11,8 +12,7 @@ import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.NpyArray;
 import io.github.zoomcam.engine.TargetExplanation;
-import io.github.zoomcam.engine.ZoomCamEngine;
-import io.github.zoomcam.ij.HeatmapImages;
+import io.github.zoomcam.pipeline.HeatmapImages;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,21 +85,54 @@ class MethodsCliTest {
 	}
 
 	@Test
-	void heatmapStacksLabelTheirSlicesWithTheMethodAndLayer() {
+	void heatmapStacksHoldTheReferenceMapsLabelledWithMethodAndLayer() throws IOException {
+		final Map<String, NpyArray> ref = Fixtures.expected("methods");
+		final List<String> layers = List.of("features.1", "features.4", "features.7", "features.9", "features.12");
 		try (ModelBundle bundle = ModelBundle.load(Fixtures.BUNDLE, DeviceChoice.CPU, w -> {})) {
-			final TargetExplanation t = ZoomCamEngine.explain(bundle, List.of(Fixtures.read(Fixtures.RGB_IMAGE)),
-				ExplainOptions.defaults().withMethods(List.of(CamMethod.values())).withScorecamChannels(4)).images()
-				.get(0).targets().get(0);
+			final ExplainOptions options = ExplainOptions.builder().methods(List.of(CamMethod.values())).scoreCam(
+				new ExplainOptions.ScoreCamSettings(0, ExplainOptions.ScoreCamSettings.DEFAULT_BATCH))
+				.layerMapsAtOriginalSize(true).build();
+			final TargetExplanation t = bundle.explainer().explain(List.of(Fixtures.read(Fixtures.RGB_IMAGE)), options)
+				.images().get(0).targets().get(0);
 			for (final CamMethod m : CamMethod.values()) {
+				final String p = "single_t0_" + key(m) + "_";
 				final ImagePlus stack = HeatmapImages.stack(t, m, "t", null);
 				final int n = stack.getStackSize();
 				assertEquals(m.multiLayer() ? 6 : 1, n, m.id());
-				// A one-slice ImagePlus shows its Info instead of the slice label; Info names the method.
-				if (n > 1) assertEquals(m.label(), stack.getStack().getSliceLabel(n));
+				assertEquals(57, stack.getWidth(), "the original image's size");
 				assertTrue(((String) stack.getProperty("Info")).endsWith("method=" + m.id()), m.id());
-				final float[] pixels = (float[]) stack.getStack().getProcessor(n).getPixels();
-				org.junit.jupiter.api.Assertions.assertArrayEquals(t.map(m).toArray(), pixels, 0f, m.id());
+				if (m.multiLayer()) {
+					for (int l = 0; l < 5; l++) {
+						assertEquals(layers.get(l), stack.getStack().getSliceLabel(l + 1));
+						assertPixels(ref.get(p + "layers_original"), l, stack, l + 1, m.id() + " " + layers.get(l));
+					}
+					assertEquals(m.label(), stack.getStack().getSliceLabel(6));
+				}
+				// A one-slice ImagePlus shows its Info instead of the slice label; Info names the method.
+				assertPixels(ref.get(p + "original"), 0, stack, n, m.id() + " fused");
 			}
+			// Per-layer maps at the model input size: the whole stack is at that size, its pixels larger.
+			final TargetExplanation small = bundle.explainer().explain(List.of(Fixtures.read(Fixtures.RGB_IMAGE)),
+				ExplainOptions.defaults()).images().get(0).targets().get(0);
+			final Calibration calibration = new Calibration();
+			calibration.pixelWidth = 0.5;
+			calibration.pixelHeight = 0.5;
+			final ImagePlus stack = HeatmapImages.stack(small, CamMethod.ZOOMCAM, "t", calibration);
+			assertEquals(48, stack.getWidth());
+			assertEquals(0.5 * 57 / 48, stack.getCalibration().pixelWidth, 1e-12);
+			assertEquals(0.5 * 41 / 48, stack.getCalibration().pixelHeight, 1e-12);
+			assertPixels(ref.get("single_t0_zoomcam_input"), 0, stack, 6, "fused at input");
+		}
+	}
+
+	/** A slice against the reference map at index {@code map} of a (maps, h, w) or (h, w) array. */
+	private static void assertPixels(final NpyArray expected, final int map, final ImagePlus stack, final int slice,
+		final String what)
+	{
+		final float[] pixels = (float[]) stack.getStack().getProcessor(slice).getPixels();
+		final int size = pixels.length;
+		for (int i = 0; i < size; i++) {
+			assertEquals(expected.data()[map * size + i], pixels[i], 1e-5, what + " pixel " + i);
 		}
 	}
 
@@ -157,7 +190,7 @@ class MethodsCliTest {
 		final ExplainCliTest.Run neg = run("explain", "--model", Fixtures.BUNDLE.toString(), "--out", tmp.resolve("out")
 			.toString(), "--method", "scorecam", "--scorecam-channels", "-1", Fixtures.RGB_IMAGE.toString());
 		assertEquals(2, neg.code());
-		assertTrue(neg.err().contains("--scorecam-channels"), neg.err());
+		assertTrue(neg.err().contains("scorecam-channels") && neg.err().contains("-1"), neg.err());
 	}
 
 	@Test

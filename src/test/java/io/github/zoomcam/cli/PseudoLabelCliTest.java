@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The five pseudo-label outputs of ./zoomcam explain against tools/reference_labels.py, which labels the
  * independent PyTorch reference maps with its own numpy code.
  */
-class PseudoLabelCliTest {
+public class PseudoLabelCliTest {
 
 	@TempDir
 	Path tmp;
@@ -39,6 +39,31 @@ class PseudoLabelCliTest {
 	private static JsonObject reference() throws IOException {
 		return JsonParser.parseString(Files.readString(Fixtures.ROOT.resolve("expected").resolve(
 			"pseudo_labels_several.json"))).getAsJsonObject();
+	}
+
+	/**
+	 * boxes.csv of the fixture RGB image explained for nucleus, ring and debris at threshold 0.6 against
+	 * tools/reference_labels.py; returns the summed area.
+	 */
+	public static int assertBoxesMatchTheReference(final Path boxesCsv, final String imageName) throws IOException {
+		final JsonArray classes = reference().getAsJsonArray("classes");
+		final List<String> rows = Files.readAllLines(boxesCsv);
+		assertEquals("image,class,score,x,y,width,height,area_px", rows.get(0));
+		assertEquals(classes.size() + 1, rows.size(), "one component per class (largest kept)");
+		int totalArea = 0;
+		for (int k = 0; k < classes.size(); k++) {
+			final JsonObject c = classes.get(k).getAsJsonObject();
+			final String[] cells = rows.get(k + 1).split(",");
+			assertEquals(imageName, cells[0]);
+			assertEquals(c.get("class").getAsString(), cells[1]);
+			assertEquals(c.get("x").getAsInt(), Integer.parseInt(cells[3]), "x of " + cells[1]);
+			assertEquals(c.get("y").getAsInt(), Integer.parseInt(cells[4]), "y of " + cells[1]);
+			assertEquals(c.get("width").getAsInt(), Integer.parseInt(cells[5]), "width of " + cells[1]);
+			assertEquals(c.get("height").getAsInt(), Integer.parseInt(cells[6]), "height of " + cells[1]);
+			assertEquals(c.get("area_px").getAsInt(), Integer.parseInt(cells[7]), "area of " + cells[1]);
+			totalArea += c.get("area_px").getAsInt();
+		}
+		return totalArea;
 	}
 
 	private Path explainSeveral(final String... extra) {
@@ -58,22 +83,7 @@ class PseudoLabelCliTest {
 		final JsonObject ref = reference();
 		final JsonArray classes = ref.getAsJsonArray("classes");
 
-		final List<String> rows = Files.readAllLines(dir.resolve("boxes.csv"));
-		assertEquals("image,class,score,x,y,width,height,area_px", rows.get(0));
-		assertEquals(classes.size() + 1, rows.size(), "one component per class (largest kept)");
-		int totalArea = 0;
-		for (int k = 0; k < classes.size(); k++) {
-			final JsonObject c = classes.get(k).getAsJsonObject();
-			final String[] cells = rows.get(k + 1).split(",");
-			assertEquals("cells_rgb.png", cells[0]);
-			assertEquals(c.get("class").getAsString(), cells[1]);
-			assertEquals(c.get("x").getAsInt(), Integer.parseInt(cells[3]), "x of " + cells[1]);
-			assertEquals(c.get("y").getAsInt(), Integer.parseInt(cells[4]), "y of " + cells[1]);
-			assertEquals(c.get("width").getAsInt(), Integer.parseInt(cells[5]), "width of " + cells[1]);
-			assertEquals(c.get("height").getAsInt(), Integer.parseInt(cells[6]), "height of " + cells[1]);
-			assertEquals(c.get("area_px").getAsInt(), Integer.parseInt(cells[7]), "area of " + cells[1]);
-			totalArea += c.get("area_px").getAsInt();
-		}
+		final int totalArea = assertBoxesMatchTheReference(dir.resolve("boxes.csv"), "cells_rgb.png");
 
 		final ImagePlus mask = IJ.openImage(dir.resolve("mask.tif").toString());
 		assertEquals(8, mask.getBitDepth());

@@ -21,13 +21,25 @@ class CamMathTest {
 			// pixel 0: 1*1 + 3*0.5 = 2.5; pixel 1: 2*(-1) + 4*(-2) = -10 -> ReLU -> 0
 			final NDArray a = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 2, 1, 2));
 			final NDArray g = m.create(new float[] {1, -1, 0.5f, -2}, new Shape(1, 2, 1, 2));
-			assertArrayEquals(new float[] {2.5f, 0f}, CamMath.zoomCam(a, g).toFloatArray(), 1e-7f);
+			assertArrayEquals(new float[] {2.5f, 0f}, CamMath.elementwiseCam(a, g, false).toFloatArray(), 1e-7f);
+			assertArrayEquals(new float[] {1, -1, 0.5f, -2}, g.toFloatArray(), 0f, "gradient kept");
 			// Grad-CAM: alpha0 = mean(1, -1) = 0, alpha1 = mean(0.5, -2) = -0.75
 			// pixel 0: 0*1 - 0.75*3 = -2.25 -> 0; pixel 1: 0*2 - 0.75*4 = -3 -> 0
 			assertArrayEquals(new float[] {0f, 0f}, CamMath.gradCam(a, g).toFloatArray(), 1e-7f);
 			// With G: c0 = [2, 2], c1 = [1, 0]: alpha = (2, 0.5); pixel 0: 2 + 1.5 = 3.5; pixel 1: 4 + 2 = 6
 			final NDArray g2 = m.create(new float[] {2, 2, 1, 0}, new Shape(1, 2, 1, 2));
 			assertArrayEquals(new float[] {3.5f, 6f}, CamMath.gradCam(a, g2).toFloatArray(), 1e-6f);
+		}
+	}
+
+	@Test
+	void reusingTheGradientGivesTheSameMapAndOverwritesTheGradientWithTheProduct() {
+		try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+			// As above: pixel 0: 1*1 + 3*0.5 = 2.5; pixel 1: -10 -> 0. The gradient becomes A * G.
+			final NDArray a = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 2, 1, 2));
+			final NDArray g = m.create(new float[] {1, -1, 0.5f, -2}, new Shape(1, 2, 1, 2));
+			assertArrayEquals(new float[] {2.5f, 0f}, CamMath.elementwiseCam(a, g, true).toFloatArray(), 1e-7f);
+			assertArrayEquals(new float[] {1, -2, 1.5f, -8}, g.toFloatArray(), 1e-7f);
 		}
 	}
 

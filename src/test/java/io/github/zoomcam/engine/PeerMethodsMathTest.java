@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -62,8 +63,7 @@ class PeerMethodsMathTest {
 			final NDArray a = m.create(new float[] {1, -2, 3, 4}, new Shape(1, 2, 1, 2));
 			final NDArray g = m.create(new float[] {1, -1, 0.5f, 2}, new Shape(1, 2, 1, 2));
 			assertArrayEquals(new float[] {2.5f, 8f}, CamMath.layerCam(a, g).toFloatArray(), 1e-6f);
-			assertArrayEquals(new float[] {2.5f, 10f}, CamMath.hiResCam(a, g).toFloatArray(), 1e-6f);
-			assertArrayEquals(CamMath.zoomCam(a, g).toFloatArray(), CamMath.hiResCam(a, g).toFloatArray(), 0f);
+			assertArrayEquals(new float[] {2.5f, 10f}, CamMath.elementwiseCam(a, g, false).toFloatArray(), 1e-6f);
 			assertArrayEquals(new float[] {1, -1, 0.5f, 2}, g.toFloatArray(), 0f, "gradient not consumed");
 		}
 	}
@@ -144,35 +144,23 @@ class PeerMethodsMathTest {
 	}
 
 	@Test
-	void legacyConstructorsKeepWorking() {
-		final FloatMap zIn = FloatMap.of(2, 1, new float[] {0, 1});
-		final FloatMap zOrig = FloatMap.of(3, 1, new float[] {0, 0.5f, 1});
-		final FloatMap gIn = FloatMap.of(2, 1, new float[] {1, 0});
-		final TargetExplanation t = new TargetExplanation(1, "rod", 0.5f, 0.3f, List.of("a"), List.of(zIn), List.of(zIn),
-			List.of(zOrig), zIn, zOrig, "a", zIn, gIn, null);
-		assertSame(zOrig, t.map(CamMethod.ZOOMCAM));
-		assertSame(gIn, t.map(CamMethod.GRADCAM), "input size when the original was not computed");
-		assertEquals(EnumSet.of(CamMethod.ZOOMCAM, CamMethod.GRADCAM), t.computedMethods());
-		assertThrows(ZoomCamException.class, () -> t.map(CamMethod.SCORECAM));
-		final ExplainOptions o = new ExplainOptions(List.of(), null, null, null, false);
-		assertEquals(EnumSet.of(CamMethod.ZOOMCAM, CamMethod.GRADCAM), o.methods());
-		assertEquals(ExplainOptions.DEFAULT_SCORECAM_CHANNELS, o.scorecamChannels());
-	}
-
-	@Test
 	void optionsDefaultToZoomCamAndGradCamAndCheckTheirValues() {
 		final ExplainOptions d = ExplainOptions.defaults();
 		assertEquals(EnumSet.of(CamMethod.ZOOMCAM, CamMethod.GRADCAM), d.methods());
-		assertEquals(64, d.scorecamChannels());
-		assertEquals(32, d.scorecamBatch());
-		assertEquals(EnumSet.of(CamMethod.SCORECAM), d.withMethods(CamMethod.SCORECAM).methods());
+		assertEquals(64, d.scoreCam().channels());
+		assertEquals(32, d.scoreCam().batch());
+		assertEquals(TargetSpec.TOP1, d.targets());
+		assertEquals(Aggregation.MAX, d.aggregation());
+		assertEquals(List.of(), d.layers(), "empty: the bundle's default layers");
+		assertFalse(d.layerMapsAtOriginalSize());
+		assertEquals(EnumSet.of(CamMethod.SCORECAM), d.toBuilder().methods(CamMethod.SCORECAM).build().methods());
 		assertThrows(UnsupportedOperationException.class, () -> d.methods().add(CamMethod.LAYERCAM));
-		assertThrows(ZoomCamException.class, () -> d.withMethods(List.of()));
-		assertThrows(ZoomCamException.class, () -> d.withScorecamChannels(-1));
-		assertThrows(ZoomCamException.class, () -> d.withScorecamBatch(0));
-		assertTrue(d.withScorecamChannels(0).withScorecamBatch(1).methods().contains(CamMethod.ZOOMCAM),
-			"other fields survive the with-methods");
-		assertEquals(d.withMethods(CamMethod.LAYERCAM).withLayers(List.of("a")).methods(), EnumSet.of(
-			CamMethod.LAYERCAM));
+		assertThrows(ZoomCamException.class, () -> ExplainOptions.builder().methods(List.of()));
+		assertThrows(ZoomCamException.class, () -> new ExplainOptions.ScoreCamSettings(-1, 1));
+		assertThrows(ZoomCamException.class, () -> new ExplainOptions.ScoreCamSettings(0, 0));
+		final ExplainOptions changed = d.toBuilder().scoreCam(new ExplainOptions.ScoreCamSettings(0, 1)).build();
+		assertTrue(changed.methods().contains(CamMethod.ZOOMCAM), "other fields survive toBuilder");
+		assertEquals(EnumSet.of(CamMethod.LAYERCAM), d.toBuilder().methods(CamMethod.LAYERCAM).layers(List.of("a"))
+			.build().methods());
 	}
 }

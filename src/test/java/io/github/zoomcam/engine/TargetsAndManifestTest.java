@@ -1,5 +1,6 @@
 package io.github.zoomcam.engine;
 
+import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.Fixtures;
 
 import org.junit.jupiter.api.Test;

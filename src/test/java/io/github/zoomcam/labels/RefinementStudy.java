@@ -4,13 +4,12 @@ import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.DeviceChoice;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
-import io.github.zoomcam.engine.FloatMap;
+import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Prediction;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.TargetSpec;
-import io.github.zoomcam.engine.ZoomCamEngine;
 import io.github.zoomcam.synth.InstanceBox;
 import io.github.zoomcam.synth.SceneKind;
 import io.github.zoomcam.synth.SynthClass;
@@ -217,8 +216,8 @@ public final class RefinementStudy {
 					final List<String> names = new ArrayList<>();
 					for (int c = 0; c < present.length; c++) if (present[c]) names.add(CLASSES.get(c));
 					System.out.println("classes " + names);
-					final ExplainResult r = ZoomCamEngine.explain(bundle, List.of(new ImageInput(image.name(), 128, 128, 8,
-						new float[][] {guide})), ExplainOptions.defaults().withTargets(new TargetSpec.Classes(names)));
+					final ExplainResult r = bundle.explainer().explain(List.of(new ImageInput(image.name(), 128, 128, 8,
+						new float[][] {guide})), ExplainOptions.builder().targets(new TargetSpec.Classes(names)).build());
 					for (final TargetExplanation t : r.images().get(0).targets()) {
 					System.out.println("p=" + t.probability() + " logit=" + t.score());
 					final var mm = t.methodMaps(CamMethod.ZOOMCAM);
@@ -456,7 +455,7 @@ public final class RefinementStudy {
 						inputs.add(new ImageInput(image.name(), 128, 128, 8, new float[][] {guide}));
 						truth[i] = image.classesPresent();
 					}
-					final List<Prediction> predictions = ZoomCamEngine.predict(bundle, inputs);
+					final List<Prediction> predictions = bundle.explainer().predict(inputs);
 					for (int j = 0; j < predictions.size(); j++) scores[start + j] = predictions.get(j).probabilities();
 				}
 				final double[] ap = new double[CLASSES.size()];
@@ -707,12 +706,11 @@ public final class RefinementStudy {
 				final float[][][] maps = new float[STORED][classes.length][];
 				final float[] probabilities;
 				if (names.isEmpty()) {
-					final Prediction p = ZoomCamEngine.predict(bundle, List.of(input)).get(0);
+					final Prediction p = bundle.explainer().predict(List.of(input)).get(0);
 					probabilities = p.probabilities();
 				}
 				else {
-					final ExplainResult r = ZoomCamEngine.explain(bundle, List.of(input), ExplainOptions.defaults()
-						.withTargets(new TargetSpec.Classes(names)));
+					final ExplainResult r = bundle.explainer().explain(List.of(input), ExplainOptions.builder().targets(new TargetSpec.Classes(names)).build());
 					probabilities = r.images().get(0).probabilities();
 					for (int k = 0; k < classes.length; k++) {
 						TargetExplanation t = r.images().get(0).targets().get(k);
@@ -722,12 +720,12 @@ public final class RefinementStudy {
 						// class again on its own until its maps are finite.
 						for (int retry = 0; retry < 5 && !finite(t); retry++) {
 							System.err.println(image.name() + ": non-finite maps for " + names.get(k) + ", explained again alone");
-							t = ZoomCamEngine.explain(bundle, List.of(input), ExplainOptions.defaults().withTargets(
-								new TargetSpec.Classes(List.of(names.get(k))))).images().get(0).targets().get(0);
+							t = bundle.explainer().explain(List.of(input), ExplainOptions.builder().targets(
+								new TargetSpec.Classes(List.of(names.get(k)))).build()).images().get(0).targets().get(0);
 						}
 						maps[STORED_ZOOM_MAX][k] = t.map(CamMethod.ZOOMCAM).toArray();
 						maps[STORED_GRAD][k] = t.map(CamMethod.GRADCAM).toArray();
-						final List<FloatMap> layers = t.methodMaps(CamMethod.ZOOMCAM).bestLayerMaps();
+						final List<FloatMap> layers = t.methodMaps(CamMethod.ZOOMCAM).layerMapsAtInput();
 						if (layers.size() != LAYERS) throw new IllegalStateException(layers.size() + " layers");
 						for (int l = 0; l < LAYERS; l++) maps[STORED_FIRST_LAYER + l][k] = layers.get(l).toArray();
 					}
@@ -751,7 +749,7 @@ public final class RefinementStudy {
 
 	private static boolean finite(final TargetExplanation t) {
 		for (final CamMethod method : List.of(CamMethod.ZOOMCAM, CamMethod.GRADCAM)) {
-			for (final FloatMap layer : t.methodMaps(method).bestLayerMaps()) {
+			for (final FloatMap layer : t.methodMaps(method).layerMapsAtInput()) {
 				for (final float v : layer.toArray()) if (!Float.isFinite(v)) return false;
 			}
 		}

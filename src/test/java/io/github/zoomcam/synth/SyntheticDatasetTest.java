@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
-import io.github.zoomcam.engine.ZoomCamException;
+import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,128 @@
+package io.github.zoomcam.fiji;
+
+import io.github.zoomcam.pipeline.ExplainSettings;
+
+import java.util.Map;
+
+/**
+ * Menu paths, dialog labels, help texts and default values of every Zoom-CAM command, in one place.
+ * Parameter names (the macro keys) are the commands' field names, in snake_case, so that the macro
+ * recorder writes calls such as {@code run("Explain Image...", "method=zoomcam target=top1 ...")}.
+ */
+final class CommandText {
+
+	private CommandText() {}
+
+	/** The defaults are the command line's, from one table. */
+	private static final Map<String, String> DEFAULTS = ExplainSettings.DEFAULTS;
+
+	static final String MENU = "Plugins>Zoom-CAM>";
+	static final String EXPLAIN = "Explain Image...";
+	static final String GENERATE = "Generate Pseudo-Labels...";
+	static final String EVALUATE = "Evaluate Pseudo-Labels...";
+	static final String INFO = "Model Info...";
+
+	// -- shared by Explain Image and Generate Pseudo-Labels --
+
+	static final String MODEL = "Model bundle";
+	static final String MODEL_HELP = "Folder or .zip holding model.pt and zoomcam.json. Empty: the bundled " +
+		"model in Fiji.app/plugins/Zoom-CAM/models.";
+	static final String METHOD = "Method";
+	static final String METHOD_HELP = "zoomcam fuses the maps of every chosen layer (the paper's method); " +
+		"the other methods are single-layer CAMs computed from the same pass.";
+	static final String METHOD_DEFAULT = DEFAULTS.get(ExplainSettings.METHOD);
+	static final String MODEL_SUMMARY = "Selected model";
+	static final String LAYERS = "Layers";
+	static final String LAYERS_HELP = "default: the bundle's choice; all; last: the deepest layer only; " +
+		"layer_names: the layers named below. (Macros may also give the names here: layers=NAME;NAME.)";
+	static final String LAYERS_DEFAULT = DEFAULTS.get(ExplainSettings.LAYERS);
+	/** The choice that takes the names from {@link #LAYER_NAMES}; also the key of that input. */
+	static final String LAYERS_BY_NAME = "layer_names";
+	static final String[] LAYERS_CHOICES = { "default", "all", "last", LAYERS_BY_NAME };
+	static final String LAYER_NAMES = "Layer names (with layers=layer_names)";
+	static final String LAYER_NAMES_HELP = "Layer names separated by ';' or ','";
+	static final String TARGET = "Target classes";
+	static final String TARGET_HELP = "default: what the model calls a detection (every class with " +
+		"probability >= 0.5 for a multi-label model, the best class for a single-label one); top1: the best " +
+		"class; top_k: the k best; min_probability: every class reaching the probability below; class_names: " +
+		"the classes named below. (Macros may also write top3, p>=0.5 or class names here.)";
+	static final String TARGET_DEFAULT = DEFAULTS.get(ExplainSettings.TARGET);
+	static final String TARGET_TOP_K = "top_k";
+	static final String TARGET_MIN_PROBABILITY = "min_probability";
+	static final String TARGET_CLASS_NAMES = "class_names";
+	static final String[] TARGET_CHOICES = { ExplainSettings.DEFAULT_TARGET, "top1", TARGET_TOP_K,
+		TARGET_MIN_PROBABILITY, TARGET_CLASS_NAMES };
+	static final String TOP_K = "k (with target=top_k)";
+	static final int TOP_K_DEFAULT = 3;
+	static final String MIN_PROBABILITY = "Probability (with target=min_probability)";
+	static final double MIN_PROBABILITY_DEFAULT = 0.5;
+	static final String CLASS_NAMES = "Class names (with target=class_names)";
+	static final String CLASS_NAMES_HELP = "Class names separated by ';' or ','";
+	static final String THRESHOLD = "Threshold";
+	static final String THRESHOLD_HELP = "Foreground cut of each class map: default (the method's value from " +
+		"the paper, 25% of the maximum for Zoom-CAM), a fraction of the maximum such as 0.3, otsu, or " +
+		"fixed:0.4 (an absolute map value)";
+	static final String THRESHOLD_DEFAULT = DEFAULTS.get(ExplainSettings.THRESHOLD);
+	static final String KEEP = "Keep components";
+	static final String KEEP_HELP = "largest: one component per class (the paper); all: every component of " +
+		"at least the minimum area";
+	static final String KEEP_DEFAULT = DEFAULTS.get(ExplainSettings.KEEP);
+	static final String MIN_AREA = "Minimum area (px, with keep=all)";
+	static final int MIN_AREA_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.MIN_AREA));
+	static final String DEVICE = "Device";
+	static final String DEVICE_HELP = "auto: the first GPU when one is usable, else the CPU";
+	static final String DEVICE_DEFAULT = "auto";
+	static final String OPACITY = "Heatmap opacity in the overlay";
+	static final double OPACITY_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.OPACITY));
+
+	// -- Explain Image --
+
+	static final String IMAGE = "Image";
+	static final String PLANES = "Stack planes";
+	static final String PLANES_HELP = "current: the displayed plane only; all: every slice and frame";
+	static final String PLANES_CURRENT = "current";
+	static final String PLANES_ALL = "all";
+	static final String SHOW_HEATMAPS = "Show per-layer heatmap stack";
+	static final String SHOW_MAP = "Show the method's map";
+	static final String SHOW_OVERLAY = "Overlay heatmap, outlines and boxes on the image";
+	static final String ADD_TO_ROI_MANAGER = "Add ROIs to the ROI Manager";
+	static final String SHOW_LABELS = "Show label image";
+	static final String SHOW_TABLE = "Show Results table";
+
+	// -- Generate Pseudo-Labels --
+
+	static final String INPUT_FOLDER = "Image folder";
+	static final String FILE_PATTERN = "File pattern";
+	static final String FILE_PATTERN_HELP = "Glob patterns on file names, separated by ';' (case is ignored)";
+	static final String FILE_PATTERN_DEFAULT = "*.tif;*.tiff;*.png;*.jpg;*.jpeg";
+	static final String RECURSIVE = "Include sub-folders";
+	static final String OUTPUT_FOLDER = "Output folder";
+	static final String OUTPUT_FOLDER_HELP = "One sub-folder per image: heatmaps.tif, mask.tif, labels.tif, " +
+		"rois.zip, boxes.csv, overlay.png, result.json";
+	static final String OVERWRITE = "Overwrite existing results";
+
+	// -- Evaluate Pseudo-Labels --
+
+	static final String PREDICTION_FOLDER = "Pseudo-label folder";
+	static final String PREDICTION_FOLDER_HELP = "The output folder of Generate Pseudo-Labels or zoomcam explain";
+	static final String TRUTH_FOLDER = "Ground-truth folder";
+	static final String TRUTH_FOLDER_HELP = "labels/ (label images: 0 background, class index + 1) and/or " +
+		"boxes.csv (image,class,x,y,width,height); optional instances/ and classes.txt";
+	static final String CLASSES_FILE = "Class list (optional)";
+	static final String CLASSES_FILE_HELP = "One class name per line; empty: the truth's classes.txt, else the " +
+		"model's classes";
+	static final String SMALL_AREA = "Small-object limit (px)";
+	static final int SMALL_AREA_DEFAULT = 32 * 32;
+	static final String SHOW_PLOT = "Plot per-class IoU";
+
+	/**
+	 * Every command's table is ImageJ's own Results table: a macro reads it with nResults, getResult,
+	 * getResultString and Table.* in the GUI and headless alike (a headless ImageJ has no other tables).
+	 */
+	static final String RESULTS_TITLE = "Results";
+
+	// -- titles of the images Explain Image shows (the input's title without extension, then a suffix) --
+
+	static final String HEATMAPS_SUFFIX = " heatmaps";
+	static final String LABELS_SUFFIX = " labels";
+}

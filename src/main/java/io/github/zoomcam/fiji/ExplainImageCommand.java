@@ -1,0 +1,195 @@
+package io.github.zoomcam.fiji;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.io.FileInfo;
+import ij.measure.ResultsTable;
+import ij.plugin.frame.RoiManager;
+import io.github.zoomcam.engine.BundleManifest;
+import io.github.zoomcam.engine.ExplainOptions;
+import io.github.zoomcam.engine.ExplainResult;
+import io.github.zoomcam.engine.ImageExplanation;
+import io.github.zoomcam.engine.ImageInput;
+import io.github.zoomcam.engine.ModelBundle;
+import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.pipeline.ExplainSettings;
+import io.github.zoomcam.pipeline.ImageChecks;
+import io.github.zoomcam.pipeline.ImageConversion;
+import io.github.zoomcam.pipeline.PseudoLabelOutputs;
+import io.github.zoomcam.pipeline.TiffIntegrity;
+import io.github.zoomcam.labels.ImageAnnotation;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > Zoom-CAM > Explain Image...: heatmaps, pseudo-labels, overlay and ROIs for the active image. */
+@Plugin(type = Command.class, menuPath = CommandText.MENU + CommandText.EXPLAIN, headless = true,
+	initializer = "initChoices")
+public class ExplainImageCommand extends ExplainingCommand {
+
+	@Parameter(label = CommandText.IMAGE, validater = "validateImage")
+	private ImagePlus image;
+	@Parameter(label = CommandText.PLANES, description = CommandText.PLANES_HELP, persist = false,
+		choices = { CommandText.PLANES_CURRENT, CommandText.PLANES_ALL })
+	private String planes = CommandText.PLANES_CURRENT;
+	@Parameter(label = CommandText.SHOW_HEATMAPS, persist = false)
+	private boolean show_heatmaps = true;
+	@Parameter(label = CommandText.SHOW_MAP, persist = false)
+	private boolean show_map = true;
+	@Parameter(label = CommandText.SHOW_OVERLAY, persist = false)
+	private boolean show_overlay = true;
+	@Parameter(label = CommandText.ADD_TO_ROI_MANAGER, persist = false)
+	private boolean add_to_roi_manager = true;
+	@Parameter(label = CommandText.SHOW_LABELS, persist = false)
+	private boolean show_labels = true;
+	@Parameter(label = CommandText.SHOW_TABLE, persist = false)
+	private boolean show_table = true;
+
+	/*
+	 * The outputs are also given to ImageJ by the command itself (ImageJOutputs), under the titles
+	 * "<image> heatmaps", "<image> <method>" and "<image> labels", and the rows go to ImageJ's Results table,
+	 * so that macros find them in the GUI and headless; scripts read them here.
+	 */
+	@Parameter(type = ItemIO.OUTPUT, required = false)
+	private ImagePlus heatmaps;
+	@Parameter(type = ItemIO.OUTPUT, required = false)
+	private ImagePlus map;
+	@Parameter(type = ItemIO.OUTPUT, required = false)
+	private ImagePlus label_image;
+	@Parameter(type = ItemIO.OUTPUT, required = false)
+	private ResultsTable results;
+
+	protected void validateImage() {
+		validated("image", image == null ? null : ImageChecks.problem(image));
+	}
+
+	@Override
+	protected String title() {
+		return CommandText.EXPLAIN;
+	}
+
+	@Override
+	protected void execute() {
+		final String problem = ImageChecks.problem(image);
+		if (problem != null) throw new ZoomCamException(problem);
+		if (!(show_heatmaps || show_map || show_overlay || add_to_roi_manager || show_labels || show_table)) {
+			throw new ZoomCamException("every output is switched off; switch on at least one (e.g. show_overlay=true)");
+		}
+		final BundleManifest manifest = ModelBundle.readManifest(modelPath());
+		final ExplainSettings settings = settings(manifest);
+		ImageChecks.require(image, manifest);
+		final String incomplete = sourceFileProblem();
+		if (incomplete != null) {
+			throw new ZoomCamException(incomplete + "; the image shows zeros where its pixels are missing");
+		}
+		final List<int[]> positions = positions();
+		final ModelBundle bundle = bundle();
+		final ExplainOptions options = settings.options().toBuilder().layerMapsAtOriginalSize(settings.layerMaps()
+			.atOriginalSize((long) image.getWidth() * image.getHeight())).build();
+		final ResultsTable table = show_table ? ImageJOutputs.results() : null;
+		final ExplainOutputs outputs = new ExplainOutputs(image, settings.mainMethod(), settings.opacity(), positions
+			.size());
+		final List<String> flatPlanes = new ArrayList<>();
+		for (int i = 0; i < positions.size(); i++) {
+			if (isCanceled()) return;
+			final int z = positions.get(i)[0];
+			final int t = positions.get(i)[1];
+			status.showStatus(i, positions.size(), "Zoom-CAM: explaining " + image.getTitle());
+			final ImageInput input = ImageConversion.toInput(image, image.getTitle(), z, t);
+			final String flat = ImageChecks.flatness(input);
+			if (flat != null) {
+				outputs.note(z, t, flat);
+				flatPlanes.add(flat);
+				continue;
+			}
+			final ExplainResult result = bundle.explainer().explain(List.of(input), options, monitor());
+			final ImageExplanation explanation = result.images().get(0);
+			explanation.warnings().forEach(w -> log.warn(w));
+			if (explanation.targets().isEmpty()) {
+				outputs.note(z, t, "no class reached the target " + targetText());
+				continue;
+			}
+			final ImageAnnotation annotation = PseudoLabelOutputs.annotate(explanation, settings.mainMethod(), settings
+				.annotation());
+			outputs.add(z, t, explanation, annotation, table);
+		}
+		status.showProgress(positions.size(), positions.size());
+		outputs.notes().forEach(n -> log.info(title() + ": " + n));
+		if (outputs.notes().size() == positions.size()) {
+			if (flatPlanes.size() == positions.size()) {
+				throw new ZoomCamException(positions.size() == 1 ? flatPlanes.get(0) : "every plane of " + image
+					.getTitle() + " is flat: nothing to explain, no labels given");
+			}
+			throw new ZoomCamException("nothing to show: no class of " + image.getTitle() + " reached the target '" +
+				targetText() + "'" + (flatPlanes.isEmpty() ? "" : " (" + flatPlanes.size() + " flat plane(s) left out)") +
+				"; lower the probability or name classes");
+		}
+		if (show_heatmaps) heatmaps = outputs.heatmaps();
+		if (show_map) map = outputs.maps();
+		if (show_labels) label_image = outputs.labels();
+		if (show_overlay) image.setOverlay(outputs.mergedOverlay());
+		if (add_to_roi_manager) addToRoiManager(outputs.rois());
+		if (table != null) results = table;
+		publish();
+	}
+
+	/** Gives the outputs to ImageJ (images by title, rows in the Results table), the input image current. */
+	private void publish() {
+		ImageJOutputs.show(heatmaps);
+		ImageJOutputs.show(map);
+		ImageJOutputs.show(label_image);
+		if (results != null) ImageJOutputs.showResults(results);
+		published("heatmaps", "map", "label_image", "results");
+	}
+
+	/**
+	 * Why the file the image was opened from is incomplete (a truncated TIFF), or null: ImageJ's and
+	 * Bio-Formats' readers fill the missing pixels with zeros.
+	 */
+	private String sourceFileProblem() {
+		final FileInfo info = image.getOriginalFileInfo();
+		if (info == null || info.directory == null || info.fileName == null || info.directory.isEmpty()) return null;
+		final Path file = Paths.get(info.directory, info.fileName);
+		return Files.isRegularFile(file) ? TiffIntegrity.problem(file) : null;
+	}
+
+	/** (z, t) of the displayed plane, or of every plane. */
+	private List<int[]> positions() {
+		final List<int[]> list = new ArrayList<>();
+		if (CommandText.PLANES_ALL.equalsIgnoreCase(planes.trim())) {
+			for (int t = 1; t <= image.getNFrames(); t++) {
+				for (int z = 1; z <= image.getNSlices(); z++) list.add(new int[] { z, t });
+			}
+		}
+		else if (CommandText.PLANES_CURRENT.equalsIgnoreCase(planes.trim())) {
+			list.add(new int[] { Math.max(1, image.getZ()), Math.max(1, image.getT()) });
+		}
+		else {
+			throw new ZoomCamException("planes '" + planes + "' is not understood; use current or all");
+		}
+		return list;
+	}
+
+	/**
+	 * With a display, the ROI Manager is opened if needed. Headless, no window may be made (not even
+	 * the hidden one RoiManager.getInstance() makes for macros): an already existing manager is used,
+	 * otherwise the ROIs stay available in the image overlay.
+	 */
+	private void addToRoiManager(final List<Roi> rois) {
+		final RoiManager manager = headless() ? RoiManager.getRawInstance() : RoiManager.getRoiManager();
+		if (manager == null) {
+			log.info(title() + ": no ROI Manager without a display; the " + rois.size() + " ROIs are in the " +
+				"image overlay (Image > Overlay > To ROI Manager)");
+			return;
+		}
+		for (final Roi roi : rois) manager.addRoi(roi);
+	}
+}

@@ -1,0 +1,229 @@
+package io.github.zoomcam.pipeline;
+
+import io.github.zoomcam.core.AtomicFiles;
+import ij.ImagePlus;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.measure.Calibration;
+import ij.measure.ResultsTable;
+import ij.process.ByteProcessor;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.core.FloatMap;
+import io.github.zoomcam.engine.ImageExplanation;
+import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.labels.AnnotationOptions;
+import io.github.zoomcam.labels.Annotator;
+import io.github.zoomcam.labels.ClassMap;
+import io.github.zoomcam.labels.ClassAnnotation;
+import io.github.zoomcam.labels.Component;
+import io.github.zoomcam.labels.ConnectedComponents;
+import io.github.zoomcam.labels.ImageAnnotation;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Pseudo-labels as ImageJ objects and files. The command line and the Fiji commands both go through
+ * here, so a folder written by either has the same five files: mask.tif, labels.tif, rois.zip,
+ * boxes.csv and overlay.png.
+ */
+public final class PseudoLabelOutputs {
+
+	public static final String MASK = "mask.tif";
+	public static final String LABELS = "labels.tif";
+	public static final String ROIS = "rois.zip";
+	public static final String BOXES = "boxes.csv";
+	public static final String OVERLAY = "overlay.png";
+	public static final String BOXES_HEADER = "image,class,score,x,y,width,height,area_px";
+
+	private PseudoLabelOutputs() {}
+
+	/** Annotates every explained target of an image from the map of {@code method} (original size when computed). */
+	public static ImageAnnotation annotate(final ImageExplanation image, final CamMethod method,
+		final AnnotationOptions options)
+	{
+		final List<ClassMap> maps = new ArrayList<>();
+		int width = image.width();
+		int height = image.height();
+		for (final TargetExplanation t : image.targets()) {
+			final FloatMap map = t.map(method);
+			width = map.width();
+			height = map.height();
+			maps.add(new ClassMap(t.classIndex(), t.className(), t.probability(), map.toArray()));
+		}
+		return Annotator.annotate(image.imageName(), width, height, maps, options);
+	}
+
+	/** ROI name of a component: "<class> <score>", as the ROI Manager lists it. */
+	public static String roiName(final ClassAnnotation c) {
+		return String.format(Locale.ROOT, "%s %.3f", c.className(), c.score());
+	}
+
+	/**
+	 * One traced outline per kept component, named "<class> <score>", followed by its bounding rectangle
+	 * named "<class> <score> box". Outlines are cyan, boxes yellow.
+	 */
+	public static List<Roi> rois(final ImageAnnotation annotation) {
+		final List<Roi> rois = new ArrayList<>();
+		for (final ClassAnnotation c : annotation.classes()) {
+			if (c.label().components().isEmpty()) continue;
+			// The kept mask is re-labelled in the same raster order as when the components were found.
+			final ConnectedComponents kept = ConnectedComponents.of(c.label().mask(), annotation.width(), annotation
+				.height());
+			final int[] labels = kept.labels();
+			for (int k = 1; k <= kept.count(); k++) {
+				final Component component = kept.component(k);
+				final Roi outline = RoiConversion.outline(labels, annotation.width(), annotation.height(), k);
+				if (outline == null) continue;
+				outline.setName(roiName(c));
+				outline.setStrokeColor(RoiConversion.OUTLINE);
+				rois.add(outline);
+				final Roi box = RoiConversion.box(component.box().x(), component.box().y(), component.box().width(),
+					component.box().height());
+				box.setName(roiName(c) + " box");
+				box.setStrokeColor(BOX_COLOUR);
+				rois.add(box);
+			}
+		}
+		return rois;
+	}
+
+	private static final java.awt.Color BOX_COLOUR = new java.awt.Color(255, 255, 0);
+
+	/**
+	 * The overlay shown on the original image: the heatmap in the Fire LUT at {@code opacity}, the
+	 * outlines, the boxes and a "<class> <score>" label at each box. Parts can be left out.
+	 */
+	public static Overlay overlay(final ImageAnnotation annotation, final FloatMap heatmap, final double opacity,
+		final boolean outlines, final boolean boxes)
+	{
+		final Overlay overlay = new Overlay();
+		if (heatmap != null && opacity > 0) overlay.add(RoiConversion.heatmapOverlay(heatmap, opacity));
+		for (final Roi roi : rois(annotation)) {
+			final boolean isBox = roi.getName() != null && roi.getName().endsWith(" box");
+			if (isBox && boxes) {
+				overlay.add(roi);
+				final var label = RoiConversion.boxLabel(roi.getName().substring(0, roi.getName().length() - 4), roi
+					.getBounds().x, roi.getBounds().y, annotation.height());
+				label.setStrokeColor(BOX_COLOUR);
+				overlay.add(label);
+			}
+			else if (!isBox && outlines) {
+				overlay.add(roi);
+			}
+		}
+		return overlay;
+	}
+
+	/** 8-bit mask, 255 inside any kept component. */
+	public static ImagePlus maskImage(final ImageAnnotation annotation, final String title,
+		final Calibration calibration)
+	{
+		final ImagePlus imp = new ImagePlus(title, new ByteProcessor(annotation.width(), annotation.height(),
+			annotation.mask()));
+		if (calibration != null) imp.setCalibration(calibration.copy());
+		return imp;
+	}
+
+	/** 16-bit label image, 0 = background, k = class index + 1, shown with a glasbey-like LUT range. */
+	public static ImagePlus labelImage(final ImageAnnotation annotation, final String title,
+		final Calibration calibration)
+	{
+		final int[] labels = annotation.labelImage();
+		final short[] pixels = new short[labels.length];
+		int max = 0;
+		for (int i = 0; i < labels.length; i++) {
+			pixels[i] = (short) labels[i];
+			max = Math.max(max, labels[i]);
+		}
+		final ShortProcessor sp = new ShortProcessor(annotation.width(), annotation.height(), pixels, null);
+		sp.setMinAndMax(0, Math.max(1, max));
+		final ImagePlus imp = new ImagePlus(title, sp);
+		if (calibration != null) imp.setCalibration(calibration.copy());
+		return imp;
+	}
+
+	/** One row per kept component: class, score, box and area in pixels (the boxes.csv columns). */
+	public static ResultsTable table(final ImageAnnotation annotation, final ResultsTable into) {
+		final ResultsTable table = into != null ? into : new ResultsTable();
+		for (final ClassAnnotation c : annotation.classes()) {
+			for (final Component component : c.label().components()) {
+				table.incrementCounter();
+				table.addValue("image", annotation.imageName());
+				table.addValue("class", c.className());
+				table.addValue("score", c.score());
+				table.addValue("x", component.box().x());
+				table.addValue("y", component.box().y());
+				table.addValue("width", component.box().width());
+				table.addValue("height", component.box().height());
+				table.addValue("area_px", component.area());
+			}
+		}
+		return table;
+	}
+
+	/** boxes.csv text: header then one row per kept component. */
+	public static String boxesCsv(final ImageAnnotation annotation) {
+		final StringBuilder csv = new StringBuilder(BOXES_HEADER).append('\n');
+		for (final ClassAnnotation c : annotation.classes()) {
+			for (final Component component : c.label().components()) {
+				csv.append(String.format(Locale.ROOT, "%s,%s,%.6f,%d,%d,%d,%d,%d%n", csvCell(annotation.imageName()),
+					csvCell(c.className()), c.score(), component.box().x(), component.box().y(), component.box().width(),
+					component.box().height(), component.area()));
+			}
+		}
+		return csv.toString();
+	}
+
+	private static String csvCell(final String text) {
+		if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
+			return "\"" + text.replace("\"", "\"\"") + "\"";
+		}
+		return text;
+	}
+
+	/**
+	 * A display copy of the plane the maps were computed from, as RGB, so the overlay flattens with the
+	 * image's own contrast (16/32-bit data are auto-scaled).
+	 */
+	public static ImagePlus displayCopy(final ImagePlus image, final int plane) {
+		final ImageProcessor ip = image.getStack().getProcessor(Math.max(1, Math.min(plane, image.getStackSize())))
+			.duplicate();
+		if (!(ip instanceof ij.process.ColorProcessor)) ip.resetMinAndMax();
+		return new ImagePlus(image.getTitle(), ip.convertToRGB());
+	}
+
+	/**
+	 * Writes mask.tif, labels.tif, rois.zip, boxes.csv and overlay.png into {@code dir}, each via a
+	 * temporary name and an atomic rename.
+	 */
+	public static List<String> writeAll(final ImageAnnotation annotation, final FloatMap heatmap,
+		final ImagePlus image, final int plane, final double opacity, final Path dir)
+	{
+		final Calibration calibration = image.getCalibration();
+		HeatmapImages.writeTiff(maskImage(annotation, annotation.imageName() + " mask", calibration), dir.resolve(
+			MASK));
+		HeatmapImages.writeTiff(labelImage(annotation, annotation.imageName() + " labels", calibration), dir.resolve(
+			LABELS));
+		RoiConversion.writeRoiSet(rois(annotation), dir.resolve(ROIS));
+		AtomicFiles.writeString(dir.resolve(BOXES), boxesCsv(annotation));
+		RoiConversion.writeFlattened(displayCopy(image, plane), overlay(annotation, heatmap, opacity, true, true), dir
+			.resolve(OVERLAY));
+		return List.of(MASK, LABELS, ROIS, BOXES, OVERLAY);
+	}
+
+	/** Pixel-wise maximum of several maps of one size (one heatmap for the overlay of several classes). */
+	public static FloatMap maxOf(final List<FloatMap> maps) {
+		if (maps.isEmpty()) return null;
+		final float[] values = maps.get(0).toArray();
+		for (int m = 1; m < maps.size(); m++) {
+			final float[] other = maps.get(m).toArray();
+			for (int i = 0; i < values.length; i++) values[i] = Math.max(values[i], other[i]);
+		}
+		return FloatMap.of(maps.get(0).width(), maps.get(0).height(), values);
+	}
+}
