@@ -1,6 +1,7 @@
 package io.github.zoomcam.cli;
 
 import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.pipeline.ExplainSettings;
 import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.PrintStream;
@@ -21,11 +22,20 @@ public final class Main {
 		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target default|top1|topK|p>=P|CLASS,...]",
 		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
 		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
+		"          [--refine image|none] [--refine-threshold Li|Otsu|Yen|Triangle|Huang|...]",
+		"          [--refine-sigma PX] [--refine-background RADIUS] [--refine-polarity auto|bright|dark]",
+		"          [--refine-watershed true|false] [--refine-min-evidence F] [--refine-noise-floor SD]",
+		"          [--refine-min-area PX]",
 		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",
 		"          [--opacity 0.5] [--no-pseudo-labels] [--overwrite] IMAGE...",
 		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam'), mask.tif, labels.tif,",
-		"      rois.zip, boxes.csv, overlay.png and result.json; methods: " + CamMethod.names() + " (or all);",
-		"      each method after the first adds heatmaps-<method>.tif; pseudo-labels use the first",
+		"      instances.tif, rois.zip, boxes.csv (one row per instance), overlay.png and result.json;",
+		"      methods: " + CamMethod.names() + " (or all); each method after the first adds",
+		"      heatmaps-<method>.tif; pseudo-labels use the first. --refine image (default): outlines from",
+		"      the image (ImageJ's auto threshold, defaults " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_THRESHOLD)
+			+ ", sigma " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_SIGMA) + ", rolling ball "
+			+ ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_BACKGROUND) + " = off), classes from the maps;",
+		"      --refine none: the paper's protocol (--threshold, --keep, --min-area, --background apply)",
 		"  evaluate --pred DIR --truth DIR [--classes FILE] [--csv FILE] [--small-area 1024]",
 		"      per-class IoU/mIoU (Table II), localization errors (Table I), MaxBoxAccV2, small-object recall",
 		"  info --model BUNDLE [--device auto|cpu|gpu]",

@@ -55,7 +55,7 @@ public class ExplainImageCommand extends ExplainingCommand {
 
 	/*
 	 * The outputs are also given to ImageJ by the command itself (ImageJOutputs), under the titles
-	 * "<image> heatmaps", "<image> <method>" and "<image> labels", and the rows go to ImageJ's Results table,
+	 * "<image> heatmaps", "<image> <method>", "<image> labels" and "<image> instances", and the rows go to ImageJ's Results table,
 	 * so that macros find them in the GUI and headless; scripts read them here.
 	 */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
@@ -64,6 +64,8 @@ public class ExplainImageCommand extends ExplainingCommand {
 	private ImagePlus map;
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus label_image;
+	@Parameter(type = ItemIO.OUTPUT, required = false)
+	private ImagePlus instance_image;
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ResultsTable results;
 
@@ -117,8 +119,15 @@ public class ExplainImageCommand extends ExplainingCommand {
 				outputs.note(z, t, "no class reached the target " + targetText());
 				continue;
 			}
+			final float[] guide = settings.annotation().refine().isNone() ? null : PseudoLabelOutputs.guide(input, image
+				.getType() == ImagePlus.COLOR_RGB || image.getType() == ImagePlus.COLOR_256);
 			final ImageAnnotation annotation = PseudoLabelOutputs.annotate(explanation, settings.mainMethod(), settings
-				.annotation());
+				.annotation(), guide);
+			final String labelWarning = PseudoLabelOutputs.warningLine(annotation);
+			if (labelWarning != null) {
+				log.warn(title() + ": " + (positions.size() > 1 ? "slice " + z + (image.getNFrames() > 1 ? " frame " + t
+					: "") + ": " : "") + labelWarning);
+			}
 			outputs.add(z, t, explanation, annotation, table);
 		}
 		status.showProgress(positions.size(), positions.size());
@@ -134,7 +143,10 @@ public class ExplainImageCommand extends ExplainingCommand {
 		}
 		if (show_heatmaps) heatmaps = outputs.heatmaps();
 		if (show_map) map = outputs.maps();
-		if (show_labels) label_image = outputs.labels();
+		if (show_labels) {
+			label_image = outputs.labels();
+			instance_image = outputs.instances();
+		}
 		if (show_overlay) image.setOverlay(outputs.mergedOverlay());
 		if (add_to_roi_manager) addToRoiManager(outputs.rois());
 		if (table != null) results = table;
@@ -146,8 +158,9 @@ public class ExplainImageCommand extends ExplainingCommand {
 		ImageJOutputs.show(heatmaps);
 		ImageJOutputs.show(map);
 		ImageJOutputs.show(label_image);
+		ImageJOutputs.show(instance_image);
 		if (results != null) ImageJOutputs.showResults(results);
-		published("heatmaps", "map", "label_image", "results");
+		published("heatmaps", "map", "label_image", "instance_image", "results");
 	}
 
 	/**

@@ -334,6 +334,8 @@ public final class BatchRunner {
 				.probability())).toList();
 			final List<String> warnings = new ArrayList<>(job.warnings());
 			warnings.addAll(explanation.warnings());
+			final String labelWarning = PseudoLabelOutputs.warningLine(written.annotation());
+			if (labelWarning != null) warnings.add(labelWarning);
 			final int instances = written.annotation() == null ? 0 : written.annotation().componentCount();
 			final String note = explanation.targets().isEmpty() ? "no class reached the target" : "";
 			return new Outcome(job.index(), job.path(), job.folder(), Status.EXPLAINED, note, classes, instances,

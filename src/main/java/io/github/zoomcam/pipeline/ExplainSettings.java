@@ -12,6 +12,7 @@ import io.github.zoomcam.engine.OutputKind;
 import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.Keep;
+import io.github.zoomcam.labels.RefineOptions;
 import io.github.zoomcam.labels.Threshold;
 
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,24 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	public static final String BACKGROUND = "background";
 	public static final String OPACITY = "opacity";
 	public static final String PSEUDO_LABELS = "pseudo-labels";
+	/** {@code image} (the default: outlines from the image) or {@code none} (the paper's protocol). */
+	public static final String REFINE = "refine";
+	public static final String REFINE_THRESHOLD = "refine-threshold";
+	public static final String REFINE_SIGMA = "refine-sigma";
+	public static final String REFINE_BACKGROUND = "refine-background";
+	public static final String REFINE_POLARITY = "refine-polarity";
+	public static final String REFINE_WATERSHED = "refine-watershed";
+	public static final String REFINE_MIN_EVIDENCE = "refine-min-evidence";
+	public static final String REFINE_NOISE_FLOOR = "refine-noise-floor";
+	public static final String REFINE_MIN_AREA = "refine-min-area";
+
+	/** The image-guided refinement's own settings (keys above), each a {@link RefineOptions#parse} key. */
+	public static final Map<String, String> REFINE_KEYS = Map.of(REFINE_THRESHOLD, "method", REFINE_SIGMA, "sigma",
+		REFINE_BACKGROUND, "rolling", REFINE_POLARITY, "polarity", REFINE_WATERSHED, "watershed", REFINE_MIN_EVIDENCE,
+		"min_evidence", REFINE_NOISE_FLOOR, "noise_floor", REFINE_MIN_AREA, "min_area");
+
+	/** Settings of the paper's protocol only ({@code refine=none}). */
+	public static final List<String> PAPER_KEYS = List.of("threshold", "keep", "min-area", "background");
 
 	/** The default of every key, as text; "default" means "the method's or the bundle's own choice". */
 	public static final Map<String, String> DEFAULTS = defaults();
@@ -108,13 +127,17 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	 */
 	public static ExplainSettings parse(final BundleManifest manifest, final Map<String, String> text) {
 		final Map<String, String> values = new TreeMap<>(DEFAULTS);
+		final Set<String> given = new java.util.HashSet<>();
 		text.forEach((key, value) -> {
 			final String k = key.replace('_', '-').toLowerCase(Locale.ROOT);
 			if (!DEFAULTS.containsKey(k)) {
 				throw new ZoomCamException("unknown setting '" + key + "'; the settings are: " + String.join(", ",
 					DEFAULTS.keySet()));
 			}
-			if (value != null) values.put(k, value.trim());
+			if (value != null) {
+				values.put(k, value.trim());
+				given.add(k);
+			}
 		});
 		final List<CamMethod> methods = CamMethod.parseList(listText(values.get(METHOD)));
 		final String layersText = values.get(LAYERS);
@@ -132,7 +155,8 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 			.aggregation(Aggregation.parse(values.get(AGGREGATION))).gradcamLayer(gradcamLayer).scoreCam(
 				new ScoreCamSettings(integer(values, SCORECAM_CHANNELS, 0), integer(values, SCORECAM_BATCH, 1))).build();
 		options.validate(manifest);
-		final AnnotationOptions annotation = bool(values, PSEUDO_LABELS) ? annotation(values, methods.get(0)) : null;
+		final AnnotationOptions annotation = bool(values, PSEUDO_LABELS) ? annotation(values, given, methods.get(0))
+			: null;
 		return new ExplainSettings(methods, options, LayerMaps.parse(values.get(LAYER_MAPS)), annotation, number(values,
 			OPACITY));
 	}
@@ -170,7 +194,55 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		return TargetSpec.parse(listText(t));
 	}
 
-	private static AnnotationOptions annotation(final Map<String, String> values, final CamMethod method) {
+	/**
+	 * The refinement: {@code refine} (a mode, or {@link RefineOptions}' whole text form such as
+	 * "image method=Otsu sigma=1"), then each {@code refine-*} key that was given. With {@code none} the
+	 * {@code refine-*} keys are ignored (the Fiji dialogs always send them).
+	 */
+	public static RefineOptions refine(final Map<String, String> values, final Set<String> given) {
+		RefineOptions refine = RefineOptions.parse(values.get(REFINE));
+		if (refine.isNone()) return refine;
+		final StringBuilder text = new StringBuilder(refine.mode().id());
+		for (final Map.Entry<String, String> key : new TreeMap<>(REFINE_KEYS).entrySet()) {
+			if (!given.contains(key.getKey())) continue;
+			final String value = values.get(key.getKey());
+			if (value.isEmpty() || value.matches(".*[\\s,;=].*")) {
+				throw new ZoomCamException(key.getKey() + " '" + value + "' is not a single value; e.g. " + key.getKey()
+					+ "=" + DEFAULTS.get(key.getKey()));
+			}
+			text.append(' ').append(key.getValue()).append('=').append(value);
+		}
+		final RefineOptions keys = RefineOptions.parse(text.toString());
+		// The keys given on their own replace the same settings of the refine text; the rest stay as it set them.
+		for (final String key : given) {
+			refine = switch (key) {
+				case REFINE_THRESHOLD -> refine.withThresholdMethod(keys.thresholdMethod());
+				case REFINE_SIGMA -> refine.withSigma(keys.sigma());
+				case REFINE_BACKGROUND -> refine.withRollingBallRadius(keys.rollingBallRadius());
+				case REFINE_POLARITY -> refine.withPolarity(keys.polarity());
+				case REFINE_WATERSHED -> refine.withWatershed(keys.watershed());
+				case REFINE_MIN_EVIDENCE -> refine.withMinEvidence(keys.minEvidence());
+				case REFINE_NOISE_FLOOR -> refine.withNoiseFloor(keys.noiseFloor());
+				case REFINE_MIN_AREA -> refine.withMinArea(keys.minArea());
+				default -> refine;
+			};
+		}
+		return refine;
+	}
+
+	private static AnnotationOptions annotation(final Map<String, String> values, final Set<String> given,
+		final CamMethod method)
+	{
+		final RefineOptions refine = refine(values, given);
+		if (!refine.isNone()) {
+			for (final String key : PAPER_KEYS) {
+				if (given.contains(key) && !values.get(key).equalsIgnoreCase(DEFAULTS.get(key))) {
+					throw new ZoomCamException(key + " '" + values.get(key) + "' applies to refine=none (the paper's "
+						+ "protocol) only; add refine=none (--refine none), or leave " + key + " at " + DEFAULTS.get(key)
+						+ " for the image-guided refinement (its settings are the refine-* keys)");
+				}
+			}
+		}
 		final String thresholdText = values.get(THRESHOLD);
 		final Threshold threshold = Threshold.parseOrDefault(thresholdText.equalsIgnoreCase("default") ? null
 			: thresholdText, method.paperThreshold());
@@ -180,7 +252,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		final String background = values.get(BACKGROUND);
 		final double backgroundFraction = background.equalsIgnoreCase("default") ? Double.NaN : number(values,
 			BACKGROUND);
-		return new AnnotationOptions(threshold, keep, backgroundFraction);
+		return new AnnotationOptions(threshold, keep, backgroundFraction, refine);
 	}
 
 	/**
@@ -203,6 +275,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		o.addProperty("layer_maps", layerMaps.name().toLowerCase(Locale.ROOT));
 		o.addProperty("pseudo_labels", annotation != null);
 		if (annotation != null) {
+			o.addProperty("refine", annotation.refine().toString());
 			o.addProperty("threshold", String.valueOf(annotation.threshold()));
 			o.addProperty("keep", String.valueOf(annotation.keep()));
 			o.addProperty("background_fraction", Double.isNaN(annotation.backgroundFraction()) ? "threshold"
@@ -244,7 +317,22 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		d.put(BACKGROUND, "default");
 		d.put(OPACITY, "0.5");
 		d.put(PSEUDO_LABELS, "true");
+		final RefineOptions refine = RefineOptions.defaults();
+		d.put(REFINE, refine.mode().id());
+		d.put(REFINE_THRESHOLD, refine.thresholdMethod().name());
+		d.put(REFINE_SIGMA, plain(refine.sigma()));
+		d.put(REFINE_BACKGROUND, plain(refine.rollingBallRadius()));
+		d.put(REFINE_POLARITY, refine.polarity().id());
+		d.put(REFINE_WATERSHED, String.valueOf(refine.watershed()));
+		d.put(REFINE_MIN_EVIDENCE, plain(refine.minEvidence()));
+		d.put(REFINE_NOISE_FLOOR, plain(refine.noiseFloor()));
+		d.put(REFINE_MIN_AREA, String.valueOf(refine.minArea()));
 		return java.util.Collections.unmodifiableMap(d);
+	}
+
+	private static String plain(final double value) {
+		return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(
+			value);
 	}
 
 	/**

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The per-image result folder that {@code zoomcam explain}, Fiji's "Generate Pseudo-Labels..." and the
  * Spark job all write: {@code heatmaps.tif} (or {@code heatmaps-<class>.tif} per class when several classes
- * are explained; {@code heatmaps[-<class>]-<method>.tif} for each further method), the five pseudo-label
+ * are explained; {@code heatmaps[-<class>]-<method>.tif} for each further method), the six pseudo-label
  * files, and {@code result.json} with the source and settings the result is keyed on. The folder is
  * written as a whole into a temporary folder of a {@link ResultStore} and renamed into place.
  */
@@ -64,7 +64,8 @@ public final class ResultFolder {
 		final CamMethod method = settings.mainMethod();
 		ImageAnnotation annotation = null;
 		if (settings.pseudoLabels()) {
-			annotation = PseudoLabelOutputs.annotate(explanation, method, settings.annotation());
+			final float[] guide = settings.annotation().refine().isNone() ? null : guide(image, plane);
+			annotation = PseudoLabelOutputs.annotate(explanation, method, settings.annotation(), guide);
 			final FloatMap heatmap = PseudoLabelOutputs.maxOf(explanation.targets().stream().map(t -> t.map(method))
 				.toList());
 			PseudoLabelOutputs.writeAll(annotation, heatmap, image, plane, settings.opacity(), dir);
@@ -73,6 +74,12 @@ public final class ResultFolder {
 		AtomicFiles.writeString(dir.resolve(RESULT_JSON), ResultJson.of(bundle, source, explanation, batch, settings,
 			settingsHash, files, annotation));
 		return new Written(dir, files, annotation);
+	}
+
+	/** The guide image of a stack position: that plane's (z, t), every channel ({@link PseudoLabelOutputs#guide}). */
+	static float[] guide(final ImagePlus image, final int plane) {
+		final int[] czt = image.convertIndexToPosition(Math.max(1, Math.min(plane, image.getStackSize())));
+		return PseudoLabelOutputs.guide(image, czt[1], czt[2]);
 	}
 
 	/**

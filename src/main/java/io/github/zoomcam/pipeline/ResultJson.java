@@ -11,7 +11,7 @@ import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.ClassAnnotation;
-import io.github.zoomcam.labels.Component;
+import io.github.zoomcam.labels.Instance;
 import io.github.zoomcam.labels.ImageAnnotation;
 
 import java.util.List;
@@ -101,6 +101,8 @@ public final class ResultJson {
 		root.add("class_scores", scores);
 		final JsonArray warnings = new JsonArray();
 		image.warnings().forEach(warnings::add);
+		final String labelWarning = PseudoLabelOutputs.warningLine(annotation);
+		if (labelWarning != null) warnings.add(labelWarning);
 		root.add("warnings", warnings);
 		if (annotation != null) root.add("pseudo_labels", pseudoLabels(annotation, settings.annotation()));
 		return GSON.toJson(root) + "\n";
@@ -108,13 +110,20 @@ public final class ResultJson {
 
 	private static JsonObject pseudoLabels(final ImageAnnotation annotation, final AnnotationOptions options) {
 		final JsonObject o = new JsonObject();
-		o.addProperty("threshold", String.valueOf(options.threshold()));
-		o.addProperty("keep", String.valueOf(options.keep()));
-		o.addProperty("background_fraction", Double.isNaN(options.backgroundFraction()) ? "threshold" : String
-			.valueOf(options.backgroundFraction()));
+		o.addProperty("refine", options.refine().toString());
+		o.addProperty("protocol", options.refine().isNone() ? "paper: threshold each class map, keep components, "
+			+ "fuse classes" : "image-guided: outlines from the image, classes from the maps");
+		o.addProperty("instance_count", annotation.instances().size());
+		if (options.refine().isNone()) {
+			o.addProperty("threshold", String.valueOf(options.threshold()));
+			o.addProperty("keep", String.valueOf(options.keep()));
+			o.addProperty("background_fraction", Double.isNaN(options.backgroundFraction()) ? "threshold" : String
+				.valueOf(options.backgroundFraction()));
+		}
 		final JsonObject files = new JsonObject();
 		files.addProperty("mask", PseudoLabelOutputs.MASK);
 		files.addProperty("labels", PseudoLabelOutputs.LABELS);
+		files.addProperty("instances", PseudoLabelOutputs.INSTANCES);
 		files.addProperty("rois", PseudoLabelOutputs.ROIS);
 		files.addProperty("boxes", PseudoLabelOutputs.BOXES);
 		files.addProperty("overlay", PseudoLabelOutputs.OVERLAY);
@@ -125,10 +134,14 @@ public final class ResultJson {
 			entry.addProperty("class", c.className());
 			entry.addProperty("index", c.classIndex());
 			entry.addProperty("score", c.score());
-			entry.addProperty("cut", c.label().threshold());
+			if (options.refine().isNone()) entry.addProperty("cut", c.label().threshold());
+			// One entry per instance of the class, in id order (the paper's protocol: its kept components).
 			final JsonArray components = new JsonArray();
-			for (final Component k : c.label().components()) {
+			for (final Instance k : annotation.instances()) {
+				if (k.classIndex() != c.classIndex()) continue;
 				final JsonObject comp = new JsonObject();
+				comp.addProperty("instance", k.id());
+				comp.addProperty("score", k.score());
 				comp.addProperty("x", k.box().x());
 				comp.addProperty("y", k.box().y());
 				comp.addProperty("width", k.box().width());
@@ -137,6 +150,7 @@ public final class ResultJson {
 				components.add(comp);
 			}
 			entry.add("components", components);
+			entry.addProperty("instances", components.size());
 			classes.add(entry);
 		}
 		o.add("classes", classes);
