@@ -22,17 +22,17 @@ public final class Main {
 		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target default|top1|topK|p>=P|CLASS,...]",
 		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
 		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
-		"          [--refine image|none] [--refine-threshold Li|Otsu|Yen|Triangle|Huang|...]",
+		"          [--refine image|none] [--refine-method Li|Otsu|Yen|Triangle|Huang|...]",
 		"          [--refine-sigma PX] [--refine-background RADIUS] [--refine-polarity auto|bright|dark]",
 		"          [--refine-watershed true|false] [--refine-min-evidence F] [--refine-noise-floor SD]",
-		"          [--refine-min-area PX]",
+		"          [--refine-min-size PX]",
 		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",
 		"          [--opacity 0.5] [--no-pseudo-labels] [--overwrite] IMAGE...",
 		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam'), mask.tif, labels.tif,",
 		"      instances.tif, rois.zip, boxes.csv (one row per instance), overlay.png and result.json;",
 		"      methods: " + CamMethod.names() + " (or all); each method after the first adds",
 		"      heatmaps-<method>.tif; pseudo-labels use the first. --refine image (default): outlines from",
-		"      the image (ImageJ's auto threshold, defaults " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_THRESHOLD)
+		"      the image (ImageJ's auto threshold, defaults " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_METHOD)
 			+ ", sigma " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_SIGMA) + ", rolling ball "
 			+ ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_BACKGROUND) + " = off), classes from the maps;",
 		"      --refine none: the paper's protocol (--threshold, --keep, --min-area, --background apply)",

@@ -64,10 +64,10 @@ final class CommandText {
 		"class maps; none: the paper's protocol (threshold each class map, keep components, fuse classes), with " +
 		"the threshold, keep and minimum area below";
 	static final String REFINE_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE);
-	static final String REFINE_THRESHOLD = "Object threshold (with refine=image)";
-	static final String REFINE_THRESHOLD_HELP = "ImageJ's automatic threshold method that separates objects from " +
+	static final String REFINE_METHOD = "Object threshold (with refine=image)";
+	static final String REFINE_METHOD_HELP = "ImageJ's automatic threshold method that separates objects from " +
 		"the background in the image (Image > Adjust > Auto Threshold's names)";
-	static final String REFINE_THRESHOLD_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE_THRESHOLD);
+	static final String REFINE_METHOD_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE_METHOD);
 	static final String REFINE_SIGMA = "Smoothing sigma (px, 0 = off)";
 	static final double REFINE_SIGMA_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.REFINE_SIGMA));
 	static final String REFINE_BACKGROUND = "Rolling-ball radius (px, 0 = off)";
@@ -86,8 +86,8 @@ final class CommandText {
 	static final String REFINE_NOISE_FLOOR = "Noise floor (background SDs)";
 	static final double REFINE_NOISE_FLOOR_DEFAULT = Double.parseDouble(DEFAULTS.get(
 		ExplainSettings.REFINE_NOISE_FLOOR));
-	static final String REFINE_MIN_AREA = "Minimum object area (px, with refine=image)";
-	static final int REFINE_MIN_AREA_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.REFINE_MIN_AREA));
+	static final String REFINE_MIN_SIZE = "Minimum object area (px, with refine=image)";
+	static final int REFINE_MIN_SIZE_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.REFINE_MIN_SIZE));
 	static final String THRESHOLD = "Map threshold (with refine=none)";
 	static final String THRESHOLD_HELP = "Foreground cut of each class map: default (the method's value from " +
 		"the paper, 25% of the maximum for Zoom-CAM), a fraction of the maximum such as 0.3, otsu, or " +

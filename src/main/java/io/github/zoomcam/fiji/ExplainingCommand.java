@@ -52,9 +52,9 @@ abstract class ExplainingCommand extends ModelCommand {
 	@Parameter(label = CommandText.REFINE, description = CommandText.REFINE_HELP, persist = false,
 		choices = { "image", "none" })
 	protected String refine = CommandText.REFINE_DEFAULT;
-	@Parameter(label = CommandText.REFINE_THRESHOLD, description = CommandText.REFINE_THRESHOLD_HELP,
+	@Parameter(label = CommandText.REFINE_METHOD, description = CommandText.REFINE_METHOD_HELP,
 		persist = false)
-	protected String refine_threshold = CommandText.REFINE_THRESHOLD_DEFAULT;
+	protected String refine_method = CommandText.REFINE_METHOD_DEFAULT;
 	@Parameter(label = CommandText.REFINE_SIGMA, min = "0", stepSize = "0.1", persist = false)
 	protected double refine_sigma = CommandText.REFINE_SIGMA_DEFAULT;
 	@Parameter(label = CommandText.REFINE_BACKGROUND, min = "0", persist = false)
@@ -68,8 +68,8 @@ abstract class ExplainingCommand extends ModelCommand {
 	protected double refine_min_evidence = CommandText.REFINE_MIN_EVIDENCE_DEFAULT;
 	@Parameter(label = CommandText.REFINE_NOISE_FLOOR, min = "0", persist = false)
 	protected double refine_noise_floor = CommandText.REFINE_NOISE_FLOOR_DEFAULT;
-	@Parameter(label = CommandText.REFINE_MIN_AREA, min = "1", persist = false)
-	protected int refine_min_area = CommandText.REFINE_MIN_AREA_DEFAULT;
+	@Parameter(label = CommandText.REFINE_MIN_SIZE, min = "1", persist = false)
+	protected int refine_min_size = CommandText.REFINE_MIN_SIZE_DEFAULT;
 	@Parameter(label = CommandText.THRESHOLD, description = CommandText.THRESHOLD_HELP, persist = false)
 	protected String threshold = CommandText.THRESHOLD_DEFAULT;
 	@Parameter(label = CommandText.KEEP, description = CommandText.KEEP_HELP, persist = false)
@@ -84,7 +84,7 @@ abstract class ExplainingCommand extends ModelCommand {
 		super.initChoices();
 		choices("method", Arrays.stream(CamMethod.values()).map(CamMethod::id).toList());
 		choices("keep", List.of(CommandText.KEEP_DEFAULT, "all"));
-		choices("refine_threshold", Arrays.asList(AutoThresholder.getMethods()));
+		choices("refine_method", Arrays.asList(AutoThresholder.getMethods()));
 	}
 
 	/** Lists the selected model's classes and layers in the dialog (initializer and model callback). */
@@ -158,14 +158,14 @@ abstract class ExplainingCommand extends ModelCommand {
 		text.put(ExplainSettings.MIN_AREA, String.valueOf(min_area));
 		text.put(ExplainSettings.OPACITY, String.valueOf(opacity));
 		text.put(ExplainSettings.REFINE, refine);
-		text.put(ExplainSettings.REFINE_THRESHOLD, refine_threshold);
+		text.put(ExplainSettings.REFINE_METHOD, refine_method);
 		text.put(ExplainSettings.REFINE_SIGMA, String.valueOf(refine_sigma));
 		text.put(ExplainSettings.REFINE_BACKGROUND, String.valueOf(refine_background));
 		text.put(ExplainSettings.REFINE_POLARITY, refine_polarity);
 		text.put(ExplainSettings.REFINE_WATERSHED, String.valueOf(refine_watershed));
 		text.put(ExplainSettings.REFINE_MIN_EVIDENCE, String.valueOf(refine_min_evidence));
 		text.put(ExplainSettings.REFINE_NOISE_FLOOR, String.valueOf(refine_noise_floor));
-		text.put(ExplainSettings.REFINE_MIN_AREA, String.valueOf(refine_min_area));
+		text.put(ExplainSettings.REFINE_MIN_SIZE, String.valueOf(refine_min_size));
 		return ExplainSettings.parse(manifest, text);
 	}
 

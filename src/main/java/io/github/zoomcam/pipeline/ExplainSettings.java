@@ -58,19 +58,19 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	public static final String PSEUDO_LABELS = "pseudo-labels";
 	/** {@code image} (the default: outlines from the image) or {@code none} (the paper's protocol). */
 	public static final String REFINE = "refine";
-	public static final String REFINE_THRESHOLD = "refine-threshold";
+	public static final String REFINE_METHOD = "refine-method";
 	public static final String REFINE_SIGMA = "refine-sigma";
 	public static final String REFINE_BACKGROUND = "refine-background";
 	public static final String REFINE_POLARITY = "refine-polarity";
 	public static final String REFINE_WATERSHED = "refine-watershed";
 	public static final String REFINE_MIN_EVIDENCE = "refine-min-evidence";
 	public static final String REFINE_NOISE_FLOOR = "refine-noise-floor";
-	public static final String REFINE_MIN_AREA = "refine-min-area";
+	public static final String REFINE_MIN_SIZE = "refine-min-size";
 
 	/** The image-guided refinement's own settings (keys above), each a {@link RefineOptions#parse} key. */
-	public static final Map<String, String> REFINE_KEYS = Map.of(REFINE_THRESHOLD, "method", REFINE_SIGMA, "sigma",
+	public static final Map<String, String> REFINE_KEYS = Map.of(REFINE_METHOD, "method", REFINE_SIGMA, "sigma",
 		REFINE_BACKGROUND, "rolling", REFINE_POLARITY, "polarity", REFINE_WATERSHED, "watershed", REFINE_MIN_EVIDENCE,
-		"min_evidence", REFINE_NOISE_FLOOR, "noise_floor", REFINE_MIN_AREA, "min_area");
+		"min_evidence", REFINE_NOISE_FLOOR, "noise_floor", REFINE_MIN_SIZE, "min_area");
 
 	/** Settings of the paper's protocol only ({@code refine=none}). */
 	public static final List<String> PAPER_KEYS = List.of("threshold", "keep", "min-area", "background");
@@ -216,14 +216,14 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		// The keys given on their own replace the same settings of the refine text; the rest stay as it set them.
 		for (final String key : given) {
 			refine = switch (key) {
-				case REFINE_THRESHOLD -> refine.withThresholdMethod(keys.thresholdMethod());
+				case REFINE_METHOD -> refine.withThresholdMethod(keys.thresholdMethod());
 				case REFINE_SIGMA -> refine.withSigma(keys.sigma());
 				case REFINE_BACKGROUND -> refine.withRollingBallRadius(keys.rollingBallRadius());
 				case REFINE_POLARITY -> refine.withPolarity(keys.polarity());
 				case REFINE_WATERSHED -> refine.withWatershed(keys.watershed());
 				case REFINE_MIN_EVIDENCE -> refine.withMinEvidence(keys.minEvidence());
 				case REFINE_NOISE_FLOOR -> refine.withNoiseFloor(keys.noiseFloor());
-				case REFINE_MIN_AREA -> refine.withMinArea(keys.minArea());
+				case REFINE_MIN_SIZE -> refine.withMinArea(keys.minArea());
 				default -> refine;
 			};
 		}
@@ -319,14 +319,14 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		d.put(PSEUDO_LABELS, "true");
 		final RefineOptions refine = RefineOptions.defaults();
 		d.put(REFINE, refine.mode().id());
-		d.put(REFINE_THRESHOLD, refine.thresholdMethod().name());
+		d.put(REFINE_METHOD, refine.thresholdMethod().name());
 		d.put(REFINE_SIGMA, plain(refine.sigma()));
 		d.put(REFINE_BACKGROUND, plain(refine.rollingBallRadius()));
 		d.put(REFINE_POLARITY, refine.polarity().id());
 		d.put(REFINE_WATERSHED, String.valueOf(refine.watershed()));
 		d.put(REFINE_MIN_EVIDENCE, plain(refine.minEvidence()));
 		d.put(REFINE_NOISE_FLOOR, plain(refine.noiseFloor()));
-		d.put(REFINE_MIN_AREA, String.valueOf(refine.minArea()));
+		d.put(REFINE_MIN_SIZE, String.valueOf(refine.minArea()));
 		return java.util.Collections.unmodifiableMap(d);
 	}
 
