@@ -33,7 +33,7 @@ final class ExplainCommand {
 		ExplainSettings.TARGET, ExplainSettings.AGGREGATION, ExplainSettings.GRADCAM_LAYER,
 		ExplainSettings.SCORECAM_CHANNELS, ExplainSettings.SCORECAM_BATCH, ExplainSettings.LAYER_MAPS,
 		ExplainSettings.THRESHOLD, ExplainSettings.KEEP, ExplainSettings.MIN_AREA, ExplainSettings.BACKGROUND,
-		ExplainSettings.OPACITY, ExplainSettings.REFINE, ExplainSettings.REFINE_METHOD, ExplainSettings.REFINE_SIGMA,
+		ExplainSettings.OPACITY, ExplainSettings.REFINE, ExplainSettings.REFINE_THRESHOLDING, ExplainSettings.REFINE_SIGMA,
 		ExplainSettings.REFINE_BACKGROUND, ExplainSettings.REFINE_POLARITY, ExplainSettings.REFINE_WATERSHED,
 		ExplainSettings.REFINE_MIN_EVIDENCE, ExplainSettings.REFINE_NOISE_FLOOR, ExplainSettings.REFINE_MIN_SIZE);
 

@@ -22,7 +22,7 @@ public final class Main {
 		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target default|top1|topK|p>=P|CLASS,...]",
 		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
 		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
-		"          [--refine image|none] [--refine-method Li|Otsu|Yen|Triangle|Huang|...]",
+		"          [--refine image|none] [--refine-thresholding Li|Otsu|Yen|Triangle|Huang|...]",
 		"          [--refine-sigma PX] [--refine-background RADIUS] [--refine-polarity auto|bright|dark]",
 		"          [--refine-watershed true|false] [--refine-min-evidence F] [--refine-noise-floor SD]",
 		"          [--refine-min-size PX]",
@@ -32,7 +32,7 @@ public final class Main {
 		"      instances.tif, rois.zip, boxes.csv (one row per instance), overlay.png and result.json;",
 		"      methods: " + CamMethod.names() + " (or all); each method after the first adds",
 		"      heatmaps-<method>.tif; pseudo-labels use the first. --refine image (default): outlines from",
-		"      the image (ImageJ's auto threshold, defaults " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_METHOD)
+		"      the image (ImageJ's auto threshold, defaults " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_THRESHOLDING)
 			+ ", sigma " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_SIGMA) + ", rolling ball "
 			+ ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_BACKGROUND) + " = off), classes from the maps;",
 		"      --refine none: the paper's protocol (--threshold, --keep, --min-area, --background apply)",

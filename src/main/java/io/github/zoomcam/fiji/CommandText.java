@@ -64,10 +64,10 @@ final class CommandText {
 		"class maps; none: the paper's protocol (threshold each class map, keep components, fuse classes), with " +
 		"the threshold, keep and minimum area below";
 	static final String REFINE_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE);
-	static final String REFINE_METHOD = "Object threshold (with refine=image)";
-	static final String REFINE_METHOD_HELP = "ImageJ's automatic threshold method that separates objects from " +
+	static final String REFINE_THRESHOLDING = "Object threshold (with refine=image)";
+	static final String REFINE_THRESHOLDING_HELP = "ImageJ's automatic threshold method that separates objects from " +
 		"the background in the image (Image > Adjust > Auto Threshold's names)";
-	static final String REFINE_METHOD_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE_METHOD);
+	static final String REFINE_THRESHOLDING_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE_THRESHOLDING);
 	static final String REFINE_SIGMA = "Smoothing sigma (px, 0 = off)";
 	static final double REFINE_SIGMA_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.REFINE_SIGMA));
 	static final String REFINE_BACKGROUND = "Rolling-ball radius (px, 0 = off)";

@@ -52,9 +52,9 @@ abstract class ExplainingCommand extends ModelCommand {
 	@Parameter(label = CommandText.REFINE, description = CommandText.REFINE_HELP, persist = false,
 		choices = { "image", "none" })
 	protected String refine = CommandText.REFINE_DEFAULT;
-	@Parameter(label = CommandText.REFINE_METHOD, description = CommandText.REFINE_METHOD_HELP,
+	@Parameter(label = CommandText.REFINE_THRESHOLDING, description = CommandText.REFINE_THRESHOLDING_HELP,
 		persist = false)
-	protected String refine_method = CommandText.REFINE_METHOD_DEFAULT;
+	protected String refine_thresholding = CommandText.REFINE_THRESHOLDING_DEFAULT;
 	@Parameter(label = CommandText.REFINE_SIGMA, min = "0", stepSize = "0.1", persist = false)
 	protected double refine_sigma = CommandText.REFINE_SIGMA_DEFAULT;
 	@Parameter(label = CommandText.REFINE_BACKGROUND, min = "0", persist = false)
@@ -84,7 +84,7 @@ abstract class ExplainingCommand extends ModelCommand {
 		super.initChoices();
 		choices("method", Arrays.stream(CamMethod.values()).map(CamMethod::id).toList());
 		choices("keep", List.of(CommandText.KEEP_DEFAULT, "all"));
-		choices("refine_method", Arrays.asList(AutoThresholder.getMethods()));
+		choices("refine_thresholding", Arrays.asList(AutoThresholder.getMethods()));
 	}
 
 	/** Lists the selected model's classes and layers in the dialog (initializer and model callback). */
@@ -158,7 +158,7 @@ abstract class ExplainingCommand extends ModelCommand {
 		text.put(ExplainSettings.MIN_AREA, String.valueOf(min_area));
 		text.put(ExplainSettings.OPACITY, String.valueOf(opacity));
 		text.put(ExplainSettings.REFINE, refine);
-		text.put(ExplainSettings.REFINE_METHOD, refine_method);
+		text.put(ExplainSettings.REFINE_THRESHOLDING, refine_thresholding);
 		text.put(ExplainSettings.REFINE_SIGMA, String.valueOf(refine_sigma));
 		text.put(ExplainSettings.REFINE_BACKGROUND, String.valueOf(refine_background));
 		text.put(ExplainSettings.REFINE_POLARITY, refine_polarity);

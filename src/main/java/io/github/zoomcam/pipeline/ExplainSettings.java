@@ -58,7 +58,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	public static final String PSEUDO_LABELS = "pseudo-labels";
 	/** {@code image} (the default: outlines from the image) or {@code none} (the paper's protocol). */
 	public static final String REFINE = "refine";
-	public static final String REFINE_METHOD = "refine-method";
+	public static final String REFINE_THRESHOLDING = "refine-thresholding";
 	public static final String REFINE_SIGMA = "refine-sigma";
 	public static final String REFINE_BACKGROUND = "refine-background";
 	public static final String REFINE_POLARITY = "refine-polarity";
@@ -68,7 +68,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	public static final String REFINE_MIN_SIZE = "refine-min-size";
 
 	/** The image-guided refinement's own settings (keys above), each a {@link RefineOptions#parse} key. */
-	public static final Map<String, String> REFINE_KEYS = Map.of(REFINE_METHOD, "method", REFINE_SIGMA, "sigma",
+	public static final Map<String, String> REFINE_KEYS = Map.of(REFINE_THRESHOLDING, "method", REFINE_SIGMA, "sigma",
 		REFINE_BACKGROUND, "rolling", REFINE_POLARITY, "polarity", REFINE_WATERSHED, "watershed", REFINE_MIN_EVIDENCE,
 		"min_evidence", REFINE_NOISE_FLOOR, "noise_floor", REFINE_MIN_SIZE, "min_area");
 
@@ -216,7 +216,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		// The keys given on their own replace the same settings of the refine text; the rest stay as it set them.
 		for (final String key : given) {
 			refine = switch (key) {
-				case REFINE_METHOD -> refine.withThresholdMethod(keys.thresholdMethod());
+				case REFINE_THRESHOLDING -> refine.withThresholdMethod(keys.thresholdMethod());
 				case REFINE_SIGMA -> refine.withSigma(keys.sigma());
 				case REFINE_BACKGROUND -> refine.withRollingBallRadius(keys.rollingBallRadius());
 				case REFINE_POLARITY -> refine.withPolarity(keys.polarity());
@@ -319,7 +319,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		d.put(PSEUDO_LABELS, "true");
 		final RefineOptions refine = RefineOptions.defaults();
 		d.put(REFINE, refine.mode().id());
-		d.put(REFINE_METHOD, refine.thresholdMethod().name());
+		d.put(REFINE_THRESHOLDING, refine.thresholdMethod().name());
 		d.put(REFINE_SIGMA, plain(refine.sigma()));
 		d.put(REFINE_BACKGROUND, plain(refine.rollingBallRadius()));
 		d.put(REFINE_POLARITY, refine.polarity().id());

@@ -26,6 +26,7 @@ import java.util.Map;
 public final class ResultJson {
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+		.disableHtmlEscaping()
 		.create();
 
 	private ResultJson() {}

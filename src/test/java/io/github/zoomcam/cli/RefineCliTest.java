@@ -255,7 +255,7 @@ public class RefineCliTest {
 	@Test
 	void refinementOptionsAreReadAndRecorded() throws IOException {
 		final Path out = tmp.resolve("opts");
-		final ExplainCliTest.Run r = explain(out, "--refine-method", "otsu", "--refine-sigma", "1.5",
+		final ExplainCliTest.Run r = explain(out, "--refine-thresholding", "otsu", "--refine-sigma", "1.5",
 			"--refine-background", "25", "--refine-polarity", "bright", "--refine-watershed", "false",
 			"--refine-min-evidence", "0.1", "--refine-noise-floor", "3", "--refine-min-size", "6", SAMPLES.resolve(
 				"img_00003.tif").toString());
@@ -272,7 +272,7 @@ public class RefineCliTest {
 
 	@Test
 	void badRefinementOptionsGiveOneLineErrors() {
-		for (final String[] bad : new String[][] { {"--refine", "magic"}, {"--refine-method", "Brightest"},
+		for (final String[] bad : new String[][] { {"--refine", "magic"}, {"--refine-thresholding", "Brightest"},
 			{"--refine-polarity", "up"}, {"--refine-sigma", "-1"}, {"--refine-watershed", "maybe"}, {"--threshold",
 				"0.5"}, {"--keep", "all"}, {"--background", "0.3"}})
 		{

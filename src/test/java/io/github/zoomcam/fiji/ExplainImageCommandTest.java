@@ -239,7 +239,7 @@ class ExplainImageCommandTest {
 		assertCancelled(tiny("refine=none keep=some"), "component selection 'some'");
 		assertCancelled(tiny("keep=all"), "keep 'all' applies to refine=none");
 		assertCancelled(tiny("refine=best"), "refinement 'best' is unknown");
-		assertCancelled(tiny("refine_method=Brightest"), "threshold method 'Brightest' is unknown");
+		assertCancelled(tiny("refine_thresholding=Brightest"), "threshold method 'Brightest' is unknown");
 		assertCancelled(tiny("refine_polarity=up"), "polarity 'up' is unknown");
 		assertCancelled(tiny("planes=odd"), "planes 'odd'");
 		assertCancelled(tiny("opacity=2"), "opacity 2.0 is outside 0..1");

@@ -34,13 +34,13 @@ class RefineSettingsTest {
 		assertEquals(RefineOptions.defaults(), s.annotation().refine());
 		assertEquals("image", ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE));
 		assertEquals(RefineOptions.defaults().thresholdMethod().name(), ExplainSettings.DEFAULTS.get(
-			ExplainSettings.REFINE_METHOD));
+			ExplainSettings.REFINE_THRESHOLDING));
 		assertTrue(s.toJson(MANIFEST).get("refine").getAsString().startsWith("image method="));
 	}
 
 	@Test
 	void eachKeyReachesItsOptionInCliAndFijiSpelling() {
-		final RefineOptions r = parse(Map.of("refine-method", "otsu", "refine_sigma", "1.5", "refine-background",
+		final RefineOptions r = parse(Map.of("refine-thresholding", "otsu", "refine_sigma", "1.5", "refine-background",
 			"30", "refine_polarity", "dark", "refine-watershed", "false", "refine_min_evidence", "0.2",
 			"refine-noise-floor", "3", "refine_min_size", "9")).annotation().refine();
 		assertEquals(RefineOptions.Mode.IMAGE, r.mode());
@@ -67,7 +67,7 @@ class RefineSettingsTest {
 		assertTrue(none.annotation().refine().isNone());
 		assertEquals("none", none.toJson(MANIFEST).get("refine").getAsString());
 		final ExplainSettings ignored = parse(Map.of("refine", "none", "threshold", "0.4", "keep", "all",
-			"refine-sigma", "5", "refine-method", "Huang"));
+			"refine-sigma", "5", "refine-thresholding", "Huang"));
 		assertEquals(none.hash("m", MANIFEST), ignored.hash("m", MANIFEST));
 	}
 
@@ -76,16 +76,16 @@ class RefineSettingsTest {
 		final String image = parse(Map.of()).hash("m", MANIFEST);
 		assertNotEquals(image, parse(Map.of("refine", "none")).hash("m", MANIFEST));
 		assertNotEquals(image, parse(Map.of("refine-sigma", "1.5")).hash("m", MANIFEST));
-		assertNotEquals(image, parse(Map.of("refine-method", "Otsu")).hash("m", MANIFEST));
-		assertEquals(image, parse(Map.of("refine-method", RefineOptions.defaults().thresholdMethod().name()))
+		assertNotEquals(image, parse(Map.of("refine-thresholding", "Otsu")).hash("m", MANIFEST));
+		assertEquals(image, parse(Map.of("refine-thresholding", RefineOptions.defaults().thresholdMethod().name()))
 			.hash("m", MANIFEST), "the default spelled out is the default");
 	}
 
 	@Test
 	void badValuesAndPaperSettingsWithoutNoneFailWithOneLine() {
-		for (final Map<String, String> bad : List.of(Map.of("refine", "magic"), Map.of("refine-method", "Brightest"),
+		for (final Map<String, String> bad : List.of(Map.of("refine", "magic"), Map.of("refine-thresholding", "Brightest"),
 			Map.of("refine-sigma", "-1"), Map.of("refine-sigma", "abc"), Map.of("refine-polarity", "up"), Map.of(
-				"refine-watershed", "maybe"), Map.of("refine-min-size", "0"), Map.of("refine-method", "Otsu sigma=3"),
+				"refine-watershed", "maybe"), Map.of("refine-min-size", "0"), Map.of("refine-thresholding", "Otsu sigma=3"),
 			Map.of("threshold", "0.4"), Map.of("keep", "all"), Map.of("min-area", "5"), Map.of("background", "0.2")))
 		{
 			final ZoomCamException e = assertThrows(ZoomCamException.class, () -> parse(bad), bad.toString());
