@@ -330,4 +330,26 @@ class ExplainImageCommandTest {
 				"width", k), (int) table.getValue("height", k)), outline.getBounds());
 		}
 	}
+
+	/** An all-dark (not flat) image: no instances, one warning line in the log, never noise labels. */
+	@Test
+	void anAllDarkImageGivesNoInstancesAndOneLoggedWarning() {
+		final java.util.Random random = new java.util.Random(7);
+		final byte[] pixels = new byte[128 * 128];
+		for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) random.nextInt(3);
+		final ImagePlus image = new ImagePlus("dark", new ij.process.ByteProcessor(128, 128, pixels));
+		final int before = harness.logged("pseudo-labels:").size();
+		final Module m = harness.run(CommandText.EXPLAIN, "device=cpu target=class_names class_names=nucleus;rod " +
+			"show_heatmaps=false show_map=false show_overlay=true add_to_roi_manager=false show_labels=true " +
+			"show_table=true", image);
+		assertFalse(CommandHarness.canceled(m), () -> "cancelled: " + CommandHarness.reason(m));
+		final List<String> warnings = harness.logged("pseudo-labels:");
+		assertEquals(before + 1, warnings.size(), warnings.toString());
+		assertTrue(warnings.get(warnings.size() - 1).startsWith("WARN"), warnings.toString());
+		assertTrue(warnings.get(warnings.size() - 1).contains("no object stands out from the background"), warnings
+			.toString());
+		assertEquals(0, ((ResultsTable) m.getOutput("results")).size(), "no rows");
+		assertEquals(0, ((ImagePlus) m.getOutput("instance_image")).getProcessor().getStatistics().max);
+		assertEquals(0, ((ImagePlus) m.getOutput("label_image")).getProcessor().getStatistics().max);
+	}
 }
