@@ -1,10 +1,12 @@
 package io.github.zoomcam.fiji;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 import io.github.zoomcam.engine.BundleManifest;
+import io.github.zoomcam.engine.ExplainMonitor;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageExplanation;
@@ -15,6 +17,10 @@ import io.github.zoomcam.pipeline.ImageChecks;
 import io.github.zoomcam.pipeline.ImageConversion;
 import io.github.zoomcam.pipeline.PseudoLabelOutputs;
 import io.github.zoomcam.labels.ImageAnnotation;
+import io.github.zoomcam.pipeline.tiling.MemoryBudget;
+import io.github.zoomcam.pipeline.tiling.TileGrid;
+import io.github.zoomcam.pipeline.tiling.TileSource;
+import io.github.zoomcam.pipeline.tiling.TiledExplainer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +86,15 @@ public class ExplainImageCommand extends ExplainingCommand {
 		final ModelBundle bundle = bundle();
 		final ExplainOptions options = settings.options().toBuilder().layerMapsAtOriginalSize(settings.layerMaps()
 			.atOriginalSize((long) image.getWidth() * image.getHeight())).build();
+		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), manifest.width(), manifest
+			.height());
+		if (grid != null) {
+			MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest,
+				(long) image.getWidth() * image.getHeight(), settings.fewestTargets() * positions.size()));
+			log.info(title() + ": " + image.getTitle() + " is explained in " + grid.describe() + " at native resolution " +
+				"(tile=none resizes it to the model input instead); Esc stops");
+			IJ.resetEscape();
+		}
 		final ResultsTable table = show_table ? ResultsTable.getResultsTable() : null;
 		if (table != null) table.reset();
 		final ExplainOutputs outputs = new ExplainOutputs(image, settings.mainMethod(), settings.opacity(), positions
@@ -89,8 +104,12 @@ public class ExplainImageCommand extends ExplainingCommand {
 			final int z = positions.get(i)[0];
 			final int t = positions.get(i)[1];
 			status.showStatus(i, positions.size(), "Zoom-CAM: explaining " + image.getTitle());
-			final ExplainResult result = bundle.explainer().explain(List.of(ImageConversion.toInput(image, image
-				.getTitle(), z, t)), options, monitor());
+			final ExplainResult result = grid == null ? bundle.explainer().explain(List.of(ImageConversion.toInput(image,
+				image.getTitle(), z, t)), options, monitor()) : new TiledExplainer(bundle.explainer(),
+					TiledExplainer.DEFAULT_TILE_BATCH).explain(TileSource.of(image, image.getTitle(), z, t), grid, settings
+						.options(), options.layerMapsAtOriginalSize(), targets -> MemoryBudget.require(image.getTitle(), image
+							.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest, (long) image.getWidth() * image
+								.getHeight(), targets * positions.size())), tileMonitor(i, positions.size()));
 			final ImageExplanation explanation = result.images().get(0);
 			explanation.warnings().forEach(w -> log.warn(w));
 			if (explanation.targets().isEmpty()) {
@@ -116,6 +135,24 @@ public class ExplainImageCommand extends ExplainingCommand {
 			if (headless()) results = table;
 			else table.show(CommandText.RESULTS_TITLE);
 		}
+	}
+
+	/** Per-tile progress in the status bar ("plane 2/3" for stacks); Esc or cancelling stops between batches. */
+	private ExplainMonitor tileMonitor(final int plane, final int planes) {
+		return new ExplainMonitor() {
+
+			@Override
+			public void progress(final int done, final int total, final String what) {
+				status.showStatus(done, total, "Zoom-CAM: " + what + (planes > 1 ? " (plane " + (plane + 1) + "/" + planes +
+					")" : "") + " of " + image.getTitle());
+			}
+
+			@Override
+			public boolean cancelled() {
+				if (IJ.escapePressed() && !isCanceled()) cancel("cancelled with Esc");
+				return isCanceled();
+			}
+		};
 	}
 
 	/** (z, t) of the displayed plane, or of every plane. */

@@ -31,6 +31,12 @@ abstract class ExplainingCommand extends ModelCommand {
 	protected int min_area = CommandText.MIN_AREA_DEFAULT;
 	@Parameter(label = CommandText.OPACITY, min = "0", max = "1", stepSize = "0.05", persist = false)
 	protected double opacity = CommandText.OPACITY_DEFAULT;
+	@Parameter(label = CommandText.TILE, description = CommandText.TILE_HELP, persist = false)
+	protected String tile = CommandText.TILE_DEFAULT;
+	@Parameter(label = CommandText.OVERLAP, min = "0", max = "0.5", stepSize = "0.05", persist = false)
+	protected double overlap = CommandText.OVERLAP_DEFAULT;
+	@Parameter(label = CommandText.SCALE, min = "0.01", stepSize = "0.25", persist = false)
+	protected double scale = CommandText.SCALE_DEFAULT;
 
 	@Override
 	protected void initChoices() {
@@ -49,6 +55,15 @@ abstract class ExplainingCommand extends ModelCommand {
 		text.put(ExplainSettings.KEEP, keep);
 		text.put(ExplainSettings.MIN_AREA, String.valueOf(min_area));
 		text.put(ExplainSettings.OPACITY, String.valueOf(opacity));
+		text.put(ExplainSettings.TILE, tile);
+		text.put(ExplainSettings.OVERLAP, String.valueOf(overlap));
+		text.put(ExplainSettings.SCALE, String.valueOf(scale));
+		text.putAll(moreSettings());
 		return ExplainSettings.parse(manifest, text);
+	}
+
+	/** Settings of a subclass's own inputs (e.g. the series of Generate Pseudo-Labels). */
+	protected Map<String, String> moreSettings() {
+		return Map.of();
 	}
 }

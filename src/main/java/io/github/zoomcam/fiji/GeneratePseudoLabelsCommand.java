@@ -41,6 +41,8 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 	private File output_folder;
 	@Parameter(label = CommandText.OVERWRITE, persist = false)
 	private boolean overwrite = false;
+	@Parameter(label = CommandText.SERIES, description = CommandText.SERIES_HELP, min = "1", persist = false)
+	private int series = CommandText.SERIES_DEFAULT;
 
 	/** One row per image; set in headless runs only (with a display the table is shown). */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
@@ -59,6 +61,11 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 	@Override
 	protected String title() {
 		return CommandText.GENERATE;
+	}
+
+	@Override
+	protected java.util.Map<String, String> moreSettings() {
+		return java.util.Map.of(ExplainSettings.SERIES, String.valueOf(series));
 	}
 
 	@Override

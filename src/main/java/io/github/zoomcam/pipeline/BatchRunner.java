@@ -10,6 +10,11 @@ import io.github.zoomcam.engine.Explainer;
 import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
+import io.github.zoomcam.pipeline.tiling.MemoryBudget;
+import io.github.zoomcam.pipeline.tiling.RawMapStore;
+import io.github.zoomcam.pipeline.tiling.TileGrid;
+import io.github.zoomcam.pipeline.tiling.TileSource;
+import io.github.zoomcam.pipeline.tiling.TiledExplainer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +27,8 @@ import java.util.Map;
  * no reader understands, a reader's own exception, the network, a full disk) is reported as that image's
  * failure with a one-line reason, and the batch goes on. Results are written whole or not at all into a
  * {@link ResultStore}; an image whose current result exists (same source file, same settings) is skipped.
+ * An image larger than the model input is explained in tiles at native resolution (the settings' tiling,
+ * see {@link TiledExplainer}), alone, with its full-size outputs checked against the memory first.
  */
 public final class BatchRunner {
 
@@ -123,6 +130,7 @@ public final class BatchRunner {
 	private final ResultStore store;
 	private final boolean overwrite;
 	private final int batchSize;
+	private final TiledExplainer tiled;
 
 	/**
 	 * @param overwrite redo every image, even where a current result exists
@@ -131,7 +139,17 @@ public final class BatchRunner {
 	public BatchRunner(final Explainer explainer, final ExplainSettings settings, final ResultStore store,
 		final boolean overwrite, final int batchSize)
 	{
+		this(explainer, settings, store, overwrite, batchSize, TiledExplainer.DEFAULT_TILE_BATCH);
+	}
+
+	/**
+	 * @param tileBatch tiles of a tiled image per engine call
+	 */
+	public BatchRunner(final Explainer explainer, final ExplainSettings settings, final ResultStore store,
+		final boolean overwrite, final int batchSize, final int tileBatch)
+	{
 		if (batchSize < 1) throw new ZoomCamException("the batch size must be at least 1, got " + batchSize);
+		if (tileBatch < 1) throw new ZoomCamException("the tile batch must be at least 1, got " + tileBatch);
 		this.explainer = explainer;
 		this.bundle = explainer.bundle();
 		this.settings = settings;
@@ -139,6 +157,9 @@ public final class BatchRunner {
 		this.store = store;
 		this.overwrite = overwrite;
 		this.batchSize = batchSize;
+		// The raw maps of a large image's tiles wait next to the results (a disk chosen for large outputs),
+		// named so that the next run removes them if this one is killed.
+		this.tiled = new TiledExplainer(explainer, tileBatch, store.root(), RawMapStore.DEFAULT_MEMORY_LIMIT);
 	}
 
 	/** The key of this runner's settings with its model, as written to result.json. */
@@ -148,7 +169,7 @@ public final class BatchRunner {
 
 	/** An image read and checked, waiting for the engine. */
 	private record Job(int index, Path path, String folder, SourceFile source, ImagePlus image, ImageInput input,
-		List<String> warnings)
+		TileGrid grid, List<String> warnings)
 	{}
 
 	public Summary run(final List<Path> sources, final Listener listener) {
@@ -167,6 +188,9 @@ public final class BatchRunner {
 				if (job == null) {
 					byIndex[i] = Outcome.of(i, path, folder, Status.SKIPPED, "a current result exists in " + store.folder(
 						folder) + " (same file and settings; overwrite to redo it)");
+				}
+				else if (job.grid() != null) {
+					byIndex[i] = explainTiled(job, listener);
 				}
 				else {
 					pending.add(job);
@@ -193,16 +217,62 @@ public final class BatchRunner {
 	private Job prepare(final int index, final Path path, final String folder) {
 		final SourceFile source = SourceFile.of(path);
 		if (!overwrite && store.isCurrent(folder, source, settingsHash)) return null;
-		final ImagePlus image = ImageFiles.open(path);
+		final ImageFiles.Opened opened = ImageFiles.open(path, settings.series());
+		final ImagePlus image = opened.image();
 		ImageChecks.require(image, bundle.manifest());
 		final List<String> warnings = new ArrayList<>();
+		if (opened.seriesNote(path) != null) warnings.add(opened.seriesNote(path));
 		final int planes = image.getNSlices() * image.getNFrames();
 		if (planes > 1) {
 			warnings.add(path.getFileName() + " has " + planes + " planes; the first is explained (Fiji's Explain " +
 				"Image explains every plane)");
 		}
+		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), bundle.manifest().width(),
+			bundle.manifest().height());
+		if (grid != null) {
+			// Checked before any tile is explained; again once the number of classes is known.
+			MemoryBudget.require(path.getFileName().toString(), image.getWidth(), image.getHeight(), outputs(image,
+				settings.fewestTargets()));
+			return new Job(index, path, folder, source, image, null, grid, warnings);
+		}
 		final ImageInput input = ImageConversion.toInput(image, path.getFileName().toString(), 1, 1);
-		return new Job(index, path, folder, source, image, input, warnings);
+		return new Job(index, path, folder, source, image, input, null, warnings);
+	}
+
+	/**
+	 * Explains one image in tiles and writes its result. The whole image never becomes one float array:
+	 * tiles are cut from views of its pixels, and only the stitched maps are image-sized.
+	 */
+	private Outcome explainTiled(final Job job, final BatchRunner.Listener listener) {
+		final String name = job.path().getFileName().toString();
+		final ImagePlus image = job.image();
+		final ExplainResult result;
+		try {
+			result = tiled.explain(TileSource.of(image, name, 1, 1), job.grid(), settings.options(), layerMapsAtFullSize(
+				image), targets -> MemoryBudget.require(name, image.getWidth(), image.getHeight(), outputs(image, targets)),
+				monitor(listener));
+		}
+		catch (final CancelledException e) {
+			return Outcome.of(job.index(), job.path(), job.folder(), Status.CANCELLED, e.getMessage());
+		}
+		catch (final RuntimeException | OutOfMemoryError | StackOverflowError | LinkageError e) {
+			return Outcome.of(job.index(), job.path(), job.folder(), Status.FAILED, reason(job.path(), e));
+		}
+		final Outcome written = write(job, result.images().get(0), result, 1);
+		if (written.status() != Status.EXPLAINED) return written;
+		final String note = (written.message().isEmpty() ? "" : written.message() + "; ") + "explained in " + job
+			.grid().describe();
+		return new Outcome(written.index(), written.source(), written.folder(), written.status(), note, written
+			.classes(), written.instances(), written.warnings(), written.millis());
+	}
+
+	private boolean layerMapsAtFullSize(final ImagePlus image) {
+		return settings.layerMaps().atOriginalSize((long) image.getWidth() * image.getHeight());
+	}
+
+	/** The full-size outputs of an image with this many explained classes, for the memory check. */
+	private MemoryBudget.Outputs outputs(final ImagePlus image, final int targets) {
+		return settings.fullSizeOutputs(bundle.manifest(), (long) image.getWidth() * image.getHeight(), targets);
 	}
 
 	/**

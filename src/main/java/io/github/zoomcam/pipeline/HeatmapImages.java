@@ -31,7 +31,8 @@ public final class HeatmapImages {
 	 * per-layer maps were computed only there): for the multi-layer methods (Zoom-CAM, Layer-CAM) one slice per layer in network order,
 	 * labelled with the layer name, then the fused map labelled with the method's label ("zoom-cam",
 	 * "layer-cam"); for the single-layer methods one slice labelled with the label and the layer, e.g.
-	 * "grad-cam features.12", "grad-cam++ features.12".
+	 * "grad-cam features.12", "grad-cam++ features.12". An image explained in tiles has per-layer maps only
+	 * at its full size, when they were asked for; without them its stack is the method's map alone.
 	 */
 	public static ImagePlus stack(final TargetExplanation target, final CamMethod method, final String title,
 		final Calibration calibration)
@@ -39,7 +40,12 @@ public final class HeatmapImages {
 		final List<FloatMap> maps = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
 		final MethodMaps methodMaps = target.methodMaps(method);
-		if (method.multiLayer()) {
+		if (method.multiLayer() && !methodMaps.hasLayerMapsAtOriginal() && methodMaps.layerMapsAtInput().isEmpty()) {
+			// A large image explained in tiles without per-layer maps: the stitched map alone, at full size.
+			maps.add(methodMaps.atOriginal());
+			labels.add(method.label());
+		}
+		else if (method.multiLayer()) {
 			final boolean original = methodMaps.hasLayerMapsAtOriginal();
 			final List<FloatMap> layers = original ? methodMaps.layerMapsAtOriginal() : methodMaps.layerMapsAtInput();
 			for (int i = 0; i < layers.size(); i++) {
