@@ -41,6 +41,10 @@ public final class Main {
 		"  benchmark [--n 200] [--seed 1000] [--model BUNDLE] [--out benchmark-output] [--batch 8]",
 		"      every method and Zoom-CAM layer subsets on N fresh held-out synthetic images: Table II, Table I,",
 		"      MaxBoxAccV2, small-object recall and ms/image, printed and as CSV",
+		"  benchmark-tiles [--sizes 4096,16384] [--seed 1000] [--model BUNDLE] [--out benchmark-tiles-output]",
+		"                  [--tile-batch 8] [--miou-max 4096] [--rate-images 1024] [--java-opts '-Xmx..']",
+		"      generated mosaics explained in tiles by a child 'zoomcam explain': time, peak memory, mIoU next",
+		"      to the same images explained one by one, and the tiles' rate next to a batch explain",
 		"  help",
 		"");
 
@@ -66,8 +70,9 @@ public final class Main {
 				case "evaluate" -> new EvaluateCommand(out, err).run(rest);
 				case "demo" -> new DemoCommand(out, err).run(rest);
 				case "benchmark" -> new BenchmarkCommand(out, err).run(rest);
+				case "benchmark-tiles" -> new TileBenchmarkCommand(out, err).run(rest);
 				default -> throw new ZoomCamException("unknown command '" + args[0] +
-					"'; commands: demo, explain, evaluate, benchmark, info, speed, synth, help");
+					"'; commands: demo, explain, evaluate, benchmark, benchmark-tiles, info, speed, synth, help");
 			};
 		}
 		catch (final ZoomCamException e) {

@@ -53,6 +53,15 @@ public final class FloatMap {
 		return data[y * width + x];
 	}
 
+	/**
+	 * The values themselves, without a copy, for code that only reads them and needs an array (ImageJ's TIFF
+	 * writer, the labels package): a map of a large image is not copied to be written or labelled. Callers
+	 * must not change the array.
+	 */
+	public float[] sharedValues() {
+		return data;
+	}
+
 	/** A fresh copy of the values, row-major. */
 	public float[] toArray() {
 		return data.clone();

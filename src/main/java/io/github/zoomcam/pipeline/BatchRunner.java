@@ -341,7 +341,7 @@ public final class BatchRunner {
 				.probability())).toList();
 			final List<String> warnings = new ArrayList<>(job.warnings());
 			warnings.addAll(explanation.warnings());
-			final int instances = written.annotation() == null ? 0 : written.annotation().componentCount();
+			final int instances = written.instances();
 			final String note = explanation.targets().isEmpty() ? "no class reached the target" : "";
 			return new Outcome(job.index(), job.path(), job.folder(), Status.EXPLAINED, note, classes, instances,
 				warnings, result.timings().totalMs() / sharing);

@@ -37,6 +37,22 @@ public final class HeatmapImages {
 	public static ImagePlus stack(final TargetExplanation target, final CamMethod method, final String title,
 		final Calibration calibration)
 	{
+		return stack(target, method, title, calibration, false);
+	}
+
+	/**
+	 * {@link #stack(TargetExplanation, CamMethod, String, Calibration)} on the maps' own values, for writing
+	 * the stack to a file and nothing else (no copy of a large image's maps).
+	 */
+	public static ImagePlus stackForWriting(final TargetExplanation target, final CamMethod method,
+		final String title, final Calibration calibration)
+	{
+		return stack(target, method, title, calibration, true);
+	}
+
+	private static ImagePlus stack(final TargetExplanation target, final CamMethod method, final String title,
+		final Calibration calibration, final boolean shared)
+	{
 		final List<FloatMap> maps = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
 		final MethodMaps methodMaps = target.methodMaps(method);
@@ -60,7 +76,10 @@ public final class HeatmapImages {
 			labels.add(method.label() + " " + methodMaps.layers().get(0));
 		}
 		final ImageStack stack = new ImageStack(maps.get(0).width(), maps.get(0).height());
-		for (int i = 0; i < maps.size(); i++) stack.addSlice(labels.get(i), ImageConversion.toProcessor(maps.get(i)));
+		for (int i = 0; i < maps.size(); i++) {
+			stack.addSlice(labels.get(i), shared ? ImageConversion.sharedProcessor(maps.get(i)) : ImageConversion
+				.toProcessor(maps.get(i)));
+		}
 		final ImagePlus image = new ImagePlus(title, stack);
 		if (calibration != null) {
 			// Maps at the model input size cover the whole image with fewer, larger pixels.

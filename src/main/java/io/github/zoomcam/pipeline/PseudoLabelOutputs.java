@@ -4,6 +4,7 @@ import io.github.zoomcam.core.AtomicFiles;
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.plugin.RoiScaler;
 import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
@@ -53,7 +54,8 @@ public final class PseudoLabelOutputs {
 			final FloatMap map = t.map(method);
 			width = map.width();
 			height = map.height();
-			maps.add(new ClassMap(t.classIndex(), t.className(), t.probability(), map.toArray()));
+			// The labels package only reads the map: no copy of a large image's map.
+			maps.add(new ClassMap(t.classIndex(), t.className(), t.probability(), map.sharedValues()));
 		}
 		return Annotator.annotate(image.imageName(), width, height, maps, options);
 	}
@@ -68,28 +70,46 @@ public final class PseudoLabelOutputs {
 	 * named "<class> <score> box". Outlines are cyan, boxes yellow.
 	 */
 	public static List<Roi> rois(final ImageAnnotation annotation) {
+		return rois(annotation.classes(), annotation.width(), annotation.height());
+	}
+
+	/** {@link #rois(ImageAnnotation)} of the classes of an image of this size. */
+	public static List<Roi> rois(final List<ClassAnnotation> classes, final int width, final int height) {
 		final List<Roi> rois = new ArrayList<>();
-		for (final ClassAnnotation c : annotation.classes()) {
+		for (final ClassAnnotation c : classes) {
 			if (c.label().components().isEmpty()) continue;
+			final byte[] mask = c.label().mask();
+			if (c.label().components().size() == 1) {
+				// One kept component (the paper's "largest"): the mask is its outline's pixels; no label image.
+				final Component component = c.label().components().get(0);
+				final Roi outline = RoiConversion.outline(mask, width, height);
+				if (outline != null) addOutlineAndBox(rois, c, outline, component);
+				continue;
+			}
 			// The kept mask is re-labelled in the same raster order as when the components were found.
-			final ConnectedComponents kept = ConnectedComponents.of(c.label().mask(), annotation.width(), annotation
-				.height());
+			final ConnectedComponents kept = ConnectedComponents.of(mask, width, height);
 			final int[] labels = kept.labels();
 			for (int k = 1; k <= kept.count(); k++) {
 				final Component component = kept.component(k);
-				final Roi outline = RoiConversion.outline(labels, annotation.width(), annotation.height(), k);
+				final Roi outline = RoiConversion.outline(labels, width, height, k);
 				if (outline == null) continue;
-				outline.setName(roiName(c));
-				outline.setStrokeColor(RoiConversion.OUTLINE);
-				rois.add(outline);
-				final Roi box = RoiConversion.box(component.box().x(), component.box().y(), component.box().width(),
-					component.box().height());
-				box.setName(roiName(c) + " box");
-				box.setStrokeColor(BOX_COLOUR);
-				rois.add(box);
+				addOutlineAndBox(rois, c, outline, component);
 			}
 		}
 		return rois;
+	}
+
+	private static void addOutlineAndBox(final List<Roi> rois, final ClassAnnotation c, final Roi outline,
+		final Component component)
+	{
+		outline.setName(roiName(c));
+		outline.setStrokeColor(RoiConversion.OUTLINE);
+		rois.add(outline);
+		final Roi box = RoiConversion.box(component.box().x(), component.box().y(), component.box().width(), component
+			.box().height());
+		box.setName(roiName(c) + " box");
+		box.setStrokeColor(BOX_COLOUR);
+		rois.add(box);
 	}
 
 	private static final java.awt.Color BOX_COLOUR = new java.awt.Color(255, 255, 0);
@@ -101,14 +121,31 @@ public final class PseudoLabelOutputs {
 	public static Overlay overlay(final ImageAnnotation annotation, final FloatMap heatmap, final double opacity,
 		final boolean outlines, final boolean boxes)
 	{
+		return overlay(annotation.classes(), annotation.width(), annotation.height(), heatmap == null || opacity <= 0
+			? null : RoiConversion.heatmapOverlay(heatmap, opacity), outlines, boxes, 1);
+	}
+
+	/**
+	 * The overlay of the classes of an image of this size, drawn at {@code scale} (1: the image's own size;
+	 * less for a preview of a large image: outlines and boxes are scaled, labels drawn at the preview's size).
+	 *
+	 * @param heatmap the heatmap image overlay at that scale, or null
+	 */
+	static Overlay overlay(final List<ClassAnnotation> classes, final int width, final int height, final Roi heatmap,
+		final boolean outlines, final boolean boxes, final double scale)
+	{
 		final Overlay overlay = new Overlay();
-		if (heatmap != null && opacity > 0) overlay.add(RoiConversion.heatmapOverlay(heatmap, opacity));
-		for (final Roi roi : rois(annotation)) {
+		if (heatmap != null) overlay.add(heatmap);
+		final int shownHeight = (int) Math.round(height * scale);
+		for (final Roi full : rois(classes, width, height)) {
+			final Roi roi = scale == 1 ? full : RoiScaler.scale(full, scale, scale, false);
+			roi.setName(full.getName());
+			roi.setStrokeColor(full.getStrokeColor());
 			final boolean isBox = roi.getName() != null && roi.getName().endsWith(" box");
 			if (isBox && boxes) {
 				overlay.add(roi);
 				final var label = RoiConversion.boxLabel(roi.getName().substring(0, roi.getName().length() - 4), roi
-					.getBounds().x, roi.getBounds().y, annotation.height());
+					.getBounds().x, roi.getBounds().y, shownHeight);
 				label.setStrokeColor(BOX_COLOUR);
 				overlay.add(label);
 			}
@@ -168,10 +205,15 @@ public final class PseudoLabelOutputs {
 
 	/** boxes.csv text: header then one row per kept component. */
 	public static String boxesCsv(final ImageAnnotation annotation) {
+		return boxesCsv(annotation.imageName(), annotation.classes());
+	}
+
+	/** {@link #boxesCsv(ImageAnnotation)} of an image's classes. */
+	public static String boxesCsv(final String imageName, final List<ClassAnnotation> classes) {
 		final StringBuilder csv = new StringBuilder(BOXES_HEADER).append('\n');
-		for (final ClassAnnotation c : annotation.classes()) {
+		for (final ClassAnnotation c : classes) {
 			for (final Component component : c.label().components()) {
-				csv.append(String.format(Locale.ROOT, "%s,%s,%.6f,%d,%d,%d,%d,%d%n", csvCell(annotation.imageName()),
+				csv.append(String.format(Locale.ROOT, "%s,%s,%.6f,%d,%d,%d,%d,%d%n", csvCell(imageName),
 					csvCell(c.className()), c.score(), component.box().x(), component.box().y(), component.box().width(),
 					component.box().height(), component.area()));
 			}
@@ -211,14 +253,43 @@ public final class PseudoLabelOutputs {
 			LABELS));
 		RoiConversion.writeRoiSet(rois(annotation), dir.resolve(ROIS));
 		AtomicFiles.writeString(dir.resolve(BOXES), boxesCsv(annotation));
-		RoiConversion.writeFlattened(displayCopy(image, plane), overlay(annotation, heatmap, opacity, true, true), dir
+		writeOverlay(annotation.classes(), annotation.width(), annotation.height(), heatmap, image, plane, opacity, dir
 			.resolve(OVERLAY));
 		return List.of(MASK, LABELS, ROIS, BOXES, OVERLAY);
+	}
+
+	/**
+	 * overlay.png is a preview: an image with a side longer than this is drawn scaled down to it (a
+	 * full-size RGB picture of a 16384x16384 image would take 1 GB and four copies to draw).
+	 */
+	public static final int OVERLAY_MAX_SIDE = 4096;
+
+	/** Writes overlay.png: the image's plane, the heatmap, outlines and labelled boxes (scaled for large images). */
+	static void writeOverlay(final List<ClassAnnotation> classes, final int width, final int height,
+		final FloatMap heatmap, final ImagePlus image, final int plane, final double opacity, final Path target)
+	{
+		final double scale = Math.min(1, (double) OVERLAY_MAX_SIDE / Math.max(width, height));
+		if (scale == 1) {
+			final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay(heatmap, opacity);
+			RoiConversion.writeFlattened(displayCopy(image, plane), overlay(classes, width, height, heat, true, true, 1),
+				target);
+			return;
+		}
+		final int w = Math.max(1, (int) Math.round(width * scale));
+		final int h = Math.max(1, (int) Math.round(height * scale));
+		final ImageProcessor source = image.getStack().getProcessor(Math.max(1, Math.min(plane, image.getStackSize())));
+		final ImageProcessor small = source.resize(w, h, true);
+		if (!(small instanceof ij.process.ColorProcessor)) small.resetMinAndMax();
+		final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay((ij.process.FloatProcessor)
+			ImageConversion.sharedProcessor(heatmap).resize(w, h, true), opacity);
+		RoiConversion.writeFlattened(new ImagePlus(image.getTitle(), small.convertToRGB()), overlay(classes, width,
+			height, heat, true, true, scale), target);
 	}
 
 	/** Pixel-wise maximum of several maps of one size (one heatmap for the overlay of several classes). */
 	public static FloatMap maxOf(final List<FloatMap> maps) {
 		if (maps.isEmpty()) return null;
+		if (maps.size() == 1) return maps.get(0);
 		final float[] values = maps.get(0).toArray();
 		for (int m = 1; m < maps.size(); m++) {
 			final float[] other = maps.get(m).toArray();

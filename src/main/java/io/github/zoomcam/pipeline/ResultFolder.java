@@ -9,6 +9,7 @@ import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.labels.ClassAnnotation;
 import io.github.zoomcam.labels.ImageAnnotation;
 
 import java.nio.file.Path;
@@ -36,12 +37,22 @@ public final class ResultFolder {
 	 *
 	 * @param dir the image's folder
 	 * @param heatmapFiles per method, the heatmap stack file name per explained class name
-	 * @param annotation the pseudo-labels (from the first method), or null when none were asked for
+	 * @param annotation the pseudo-labels (from the first method), or null when none were asked for or the
+	 *   image was large enough for {@link LeanPseudoLabels} (which makes no label-image record)
+	 * @param classes each explained class's pseudo-label (empty without pseudo-labels)
 	 */
-	public record Written(Path dir, Map<CamMethod, Map<String, String>> heatmapFiles, ImageAnnotation annotation) {
+	public record Written(Path dir, Map<CamMethod, Map<String, String>> heatmapFiles, ImageAnnotation annotation,
+		List<ClassAnnotation> classes)
+	{
 
 		public Written {
 			heatmapFiles = Collections.unmodifiableMap(new LinkedHashMap<>(heatmapFiles));
+			classes = classes == null ? List.of() : List.copyOf(classes);
+		}
+
+		/** Kept components over all classes (0 without pseudo-labels). */
+		public int instances() {
+			return classes.stream().mapToInt(c -> c.label().components().size()).sum();
 		}
 	}
 
@@ -64,16 +75,23 @@ public final class ResultFolder {
 			ResultStore.stem(source.path()), image.getCalibration(), dir);
 		final CamMethod method = settings.mainMethod();
 		ImageAnnotation annotation = null;
-		if (settings.pseudoLabels()) {
+		List<ClassAnnotation> classes = null;
+		if (settings.pseudoLabels() && LeanPseudoLabels.applies(explanation)) {
+			// A very large image: the same labels and files, without image-sized copies.
+			classes = LeanPseudoLabels.write(explanation, method, settings.annotation(), image, plane, settings.opacity(),
+				dir);
+		}
+		else if (settings.pseudoLabels()) {
 			annotation = PseudoLabelOutputs.annotate(explanation, method, settings.annotation());
 			final FloatMap heatmap = PseudoLabelOutputs.maxOf(explanation.targets().stream().map(t -> t.map(method))
 				.toList());
 			PseudoLabelOutputs.writeAll(annotation, heatmap, image, plane, settings.opacity(), dir);
+			classes = annotation.classes();
 		}
 		// result.json last: its presence marks a complete result folder.
 		AtomicFiles.writeString(dir.resolve(RESULT_JSON), ResultJson.of(bundle, source, explanation, batch, settings,
-			settingsHash, files, batchSize, annotation));
-		return new Written(dir, files, annotation);
+			settingsHash, files, batchSize, classes));
+		return new Written(dir, files, annotation, classes);
 	}
 
 	/**
@@ -91,8 +109,8 @@ public final class ResultFolder {
 			for (final TargetExplanation t : image.targets()) {
 				final String name = "heatmaps" + (several ? "-" + ResultStore.safeName(t.className()) : "") + (m ==
 					methods.get(0) ? "" : "-" + fileTag(m)) + ".tif";
-				HeatmapImages.writeTiff(HeatmapImages.stack(t, m, title + " " + t.className(), calibration), dir.resolve(
-					name));
+				HeatmapImages.writeTiff(HeatmapImages.stackForWriting(t, m, title + " " + t.className(), calibration), dir
+					.resolve(name));
 				mine.put(t.className(), name);
 			}
 			files.put(m, mine);

@@ -37,6 +37,19 @@ public final class ResultJson {
 		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
 		final Map<CamMethod, Map<String, String>> heatmapFiles, final int batchSize, final ImageAnnotation annotation)
 	{
+		return of(bundle, source, image, batch, settings, settingsHash, heatmapFiles, batchSize, annotation == null
+			? null : annotation.classes());
+	}
+
+	/**
+	 * {@link #of(ModelBundle, SourceFile, ImageExplanation, ExplainResult, ExplainSettings, String, Map, int,
+	 * ImageAnnotation)} with the pseudo-labels as each class's annotation (null when none were made).
+	 */
+	public static String of(final ModelBundle bundle, final SourceFile source, final ImageExplanation image,
+		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
+		final Map<CamMethod, Map<String, String>> heatmapFiles, final int batchSize,
+		final List<ClassAnnotation> annotation)
+	{
 		final JsonObject root = new JsonObject();
 		root.add("source", source.toJson());
 		root.addProperty("settings_hash", settingsHash);
@@ -113,7 +126,7 @@ public final class ResultJson {
 		return GSON.toJson(root) + "\n";
 	}
 
-	private static JsonObject pseudoLabels(final ImageAnnotation annotation, final AnnotationOptions options) {
+	private static JsonObject pseudoLabels(final List<ClassAnnotation> annotation, final AnnotationOptions options) {
 		final JsonObject o = new JsonObject();
 		o.addProperty("threshold", String.valueOf(options.threshold()));
 		o.addProperty("keep", String.valueOf(options.keep()));
@@ -127,7 +140,7 @@ public final class ResultJson {
 		files.addProperty("overlay", PseudoLabelOutputs.OVERLAY);
 		o.add("files", files);
 		final JsonArray classes = new JsonArray();
-		for (final ClassAnnotation c : annotation.classes()) {
+		for (final ClassAnnotation c : annotation) {
 			final JsonObject entry = new JsonObject();
 			entry.addProperty("class", c.className());
 			entry.addProperty("index", c.classIndex());

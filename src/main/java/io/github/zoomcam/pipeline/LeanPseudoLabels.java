@@ -1,0 +1,147 @@
+package io.github.zoomcam.pipeline;
+
+import ij.ImagePlus;
+import ij.measure.Calibration;
+import ij.process.ByteProcessor;
+import ij.process.ShortProcessor;
+import io.github.zoomcam.core.AtomicFiles;
+import io.github.zoomcam.core.FloatMap;
+import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.engine.ImageExplanation;
+import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.labels.AnnotationOptions;
+import io.github.zoomcam.labels.ClassAnnotation;
+import io.github.zoomcam.labels.PseudoLabel;
+import io.github.zoomcam.labels.PseudoLabeler;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pseudo-label files of a very large image, made without image-sized copies: the same protocol, rule
+ * and files as {@link PseudoLabelOutputs#annotate} with {@link PseudoLabelOutputs#writeAll} (each class map
+ * cut and its components kept by the labels package's {@link PseudoLabeler}; classes fused as
+ * {@link io.github.zoomcam.labels.Annotator} fuses them), but holding only what each file needs while it is
+ * written: per class its kept mask (1 byte per pixel), the 16-bit label image while labels.tif is written
+ * (2 bytes), and the union mask while mask.tif is written (1 byte). The general path holds an int label
+ * image, a float candidate map per class and copies of both (about 19 bytes per pixel for one class),
+ * which for a 16384x16384 image is 5 GB on top of the map itself.
+ *
+ * <p>Used for images above {@link #MIN_PIXELS}; below, the general path runs (and with it any labelling
+ * the labels package adds). Tests check that both give the same files.</p>
+ */
+public final class LeanPseudoLabels {
+
+	/** Images of more pixels than this (4096 x 4096) are labelled here. */
+	public static final long MIN_PIXELS = 4096L * 4096L;
+
+	private LeanPseudoLabels() {}
+
+	/** Whether an explanation of this size is labelled here. */
+	public static boolean applies(final ImageExplanation explanation) {
+		return (long) explanation.width() * explanation.height() > MIN_PIXELS;
+	}
+
+	/**
+	 * Labels every target of the explanation from the method's full-size map and writes mask.tif, labels.tif,
+	 * rois.zip, boxes.csv and overlay.png into {@code dir}. Returns the classes' pseudo-labels (for
+	 * result.json and the instance count).
+	 */
+	public static List<ClassAnnotation> write(final ImageExplanation explanation, final CamMethod method,
+		final AnnotationOptions options, final ImagePlus image, final int plane, final double opacity, final Path dir)
+	{
+		final int width = explanation.width();
+		final int height = explanation.height();
+		final long pixels = (long) width * height;
+		if (pixels > Integer.MAX_VALUE - 8) {
+			throw new ZoomCamException(explanation.imageName() + ": " + width + "x" + height + " pixels are more than one " +
+				"Java array holds; its pseudo-labels cannot be made: crop the image");
+		}
+		final PseudoLabeler labeler = options.labeler();
+		final List<ClassAnnotation> classes = new ArrayList<>();
+		final List<float[]> maps = new ArrayList<>();
+		for (final TargetExplanation t : explanation.targets()) {
+			final FloatMap map = t.map(method);
+			if (map.width() != width || map.height() != height) {
+				throw new ZoomCamException("map of class " + t.className() + " is " + map.width() + "x" + map.height() +
+					" but the image is " + width + "x" + height);
+			}
+			// The labeller only reads the map: no copy.
+			final PseudoLabel label = labeler.label(explanation.imageName() + " / " + t.className(), map.sharedValues(),
+				width, height);
+			classes.add(new ClassAnnotation(t.classIndex(), t.className(), t.probability(), label));
+			maps.add(map.sharedValues());
+		}
+		final Calibration calibration = image.getCalibration();
+		final String name = explanation.imageName();
+		// One image-sized array at a time, each released once its file is written.
+		HeatmapImages.writeTiff(maskImage(classes, width, height, name, calibration), dir.resolve(PseudoLabelOutputs
+			.MASK));
+		HeatmapImages.writeTiff(labelImage(classes, maps, options, width, height, name, calibration), dir.resolve(
+			PseudoLabelOutputs.LABELS));
+		RoiConversion.writeRoiSet(PseudoLabelOutputs.rois(classes, width, height), dir.resolve(PseudoLabelOutputs.ROIS));
+		AtomicFiles.writeString(dir.resolve(PseudoLabelOutputs.BOXES), PseudoLabelOutputs.boxesCsv(name, classes));
+		final FloatMap heatmap = PseudoLabelOutputs.maxOf(explanation.targets().stream().map(t -> t.map(method))
+			.toList());
+		PseudoLabelOutputs.writeOverlay(classes, width, height, heatmap, image, plane, opacity, dir.resolve(
+			PseudoLabelOutputs.OVERLAY));
+		return classes;
+	}
+
+	/** 8-bit, 255 inside any class's kept components (as {@link PseudoLabelOutputs#maskImage}). */
+	private static ImagePlus maskImage(final List<ClassAnnotation> classes, final int width, final int height,
+		final String name, final Calibration calibration)
+	{
+		final byte[] union = new byte[width * height];
+		for (final ClassAnnotation c : classes) {
+			final byte[] mask = c.label().mask();
+			for (int i = 0; i < union.length; i++) if (mask[i] != 0) union[i] = (byte) 255;
+		}
+		final ImagePlus imp = new ImagePlus(name + " mask", new ByteProcessor(width, height, union));
+		if (calibration != null) imp.setCalibration(calibration.copy());
+		return imp;
+	}
+
+	/**
+	 * The 16-bit fused label image by {@link io.github.zoomcam.labels.Annotator}'s rule, computed class by
+	 * class into the label image itself: a pixel inside a class's kept components is a candidate with that
+	 * map's value divided by its maximum, unless that is below the background fraction; the highest candidate
+	 * wins (the earlier class on ties); where no candidate is positive the pixel is background.
+	 */
+	static ImagePlus labelImage(final List<ClassAnnotation> classes, final List<float[]> maps,
+		final AnnotationOptions options, final int width, final int height, final String name,
+		final Calibration calibration)
+	{
+		final int pixels = width * height;
+		final short[] labels = new short[pixels];
+		final double background = Double.isNaN(options.backgroundFraction()) ? 0 : options.backgroundFraction();
+		// The winning candidate value so far; only classes after the first need it (one float per pixel is
+		// the price of several classes; one class needs none).
+		final float[] best = classes.size() > 1 ? new float[pixels] : null;
+		int highest = 0;
+		for (int m = 0; m < classes.size(); m++) {
+			final byte[] mask = classes.get(m).label().mask();
+			final float[] map = maps.get(m);
+			float max = 0f;
+			for (final float v : map) max = Math.max(max, v);
+			final short label = (short) (classes.get(m).classIndex() + 1);
+			for (int i = 0; i < pixels; i++) {
+				if (mask[i] == 0) continue;
+				final float scaled = map[i] / max;
+				if (!(scaled >= background) || !(scaled >= Float.MIN_VALUE)) continue;
+				if (best == null || scaled > best[i]) {
+					labels[i] = label;
+					if (best != null) best[i] = scaled;
+				}
+			}
+			highest = Math.max(highest, label);
+		}
+		final ShortProcessor sp = new ShortProcessor(width, height, labels, null);
+		sp.setMinAndMax(0, Math.max(1, highest));
+		final ImagePlus imp = new ImagePlus(name + " labels", sp);
+		if (calibration != null) imp.setCalibration(calibration.copy());
+		return imp;
+	}
+}
