@@ -128,7 +128,7 @@ public final class Explainer {
 						if (m.width() != first.width() || m.height() != first.height()) {
 							throw new IllegalArgumentException("layer " + l + " maps differ in size: " + m + " and " + first);
 						}
-						System.arraycopy(m.toArray(), 0, values, i * plane, plane);
+						System.arraycopy(m.sharedValues(), 0, values, i * plane, plane);
 					}
 					final NDArray raw = manager.create(values, new Shape(n, first.height(), first.width()));
 					final NDArray up = CamMath.resize(CamMath.normaliseWith(raw, low[l], high[l]), height, width);

@@ -90,7 +90,7 @@ public class ExplainImageCommand extends ExplainingCommand {
 			.height());
 		if (grid != null) {
 			MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest,
-				(long) image.getWidth() * image.getHeight(), settings.fewestTargets() * positions.size()));
+				(long) image.getWidth() * image.getHeight(), settings.fewestTargets() * positions.size(), true));
 			log.info(title() + ": " + image.getTitle() + " is explained in " + grid.describe() + " at native resolution " +
 				"(tile=none resizes it to the model input instead); Esc stops");
 			IJ.resetEscape();
@@ -109,7 +109,7 @@ public class ExplainImageCommand extends ExplainingCommand {
 					TiledExplainer.DEFAULT_TILE_BATCH).explain(TileSource.of(image, image.getTitle(), z, t), grid, settings
 						.options(), options.layerMapsAtOriginalSize(), targets -> MemoryBudget.require(image.getTitle(), image
 							.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest, (long) image.getWidth() * image
-								.getHeight(), targets * positions.size())), tileMonitor(i, positions.size()));
+								.getHeight(), targets * positions.size(), true)), tileMonitor(i, positions.size()));
 			final ImageExplanation explanation = result.images().get(0);
 			explanation.warnings().forEach(w -> log.warn(w));
 			if (explanation.targets().isEmpty()) {

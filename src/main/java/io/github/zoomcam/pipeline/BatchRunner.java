@@ -272,7 +272,7 @@ public final class BatchRunner {
 
 	/** The full-size outputs of an image with this many explained classes, for the memory check. */
 	private MemoryBudget.Outputs outputs(final ImagePlus image, final int targets) {
-		return settings.fullSizeOutputs(bundle.manifest(), (long) image.getWidth() * image.getHeight(), targets);
+		return settings.fullSizeOutputs(bundle.manifest(), (long) image.getWidth() * image.getHeight(), targets, false);
 	}
 
 	/**

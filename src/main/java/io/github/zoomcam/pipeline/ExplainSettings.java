@@ -115,17 +115,19 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	 * The full-size outputs of a tiled image of this many pixels with this many explained classes, as the
 	 * memory check counts them: per class one map per method, plus one per layer where per-layer maps are
 	 * kept at full size.
+	 *
+	 * @param display whether they are also shown in windows (Fiji's Explain Image); result folders of images
+	 *   above {@link LeanPseudoLabels#MIN_PIXELS} are labelled by the lean path
 	 */
-	public MemoryBudget.Outputs fullSizeOutputs(final BundleManifest manifest, final long pixels, final int targets) {
+	public MemoryBudget.Outputs fullSizeOutputs(final BundleManifest manifest, final long pixels, final int targets,
+		final boolean display)
+	{
 		final int layerCount = options.layersFor(manifest).size();
 		int maps = 0;
-		int largestStack = 1;
-		for (final CamMethod method : methods) {
-			final int kept = method.multiLayer() && layerMaps.atOriginalSize(pixels) ? layerCount : 0;
-			maps += 1 + kept;
-			largestStack = Math.max(largestStack, 1 + kept);
-		}
-		return new MemoryBudget.Outputs(maps, largestStack, targets, pseudoLabels());
+		for (final CamMethod method : methods) maps += 1 + (method.multiLayer() && layerMaps.atOriginalSize(pixels)
+			? layerCount : 0);
+		return new MemoryBudget.Outputs(maps, targets, pseudoLabels(), !display && pixels > LeanPseudoLabels.MIN_PIXELS,
+			display);
 	}
 
 	/** The fewest classes the targets can give for an image, before it has been classified. */

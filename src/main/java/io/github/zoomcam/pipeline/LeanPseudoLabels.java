@@ -3,7 +3,6 @@ package io.github.zoomcam.pipeline;
 import ij.ImagePlus;
 import ij.measure.Calibration;
 import ij.process.ByteProcessor;
-import ij.process.ShortProcessor;
 import io.github.zoomcam.core.AtomicFiles;
 import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.core.ZoomCamException;
@@ -24,8 +23,8 @@ import java.util.List;
  * and files as {@link PseudoLabelOutputs#annotate} with {@link PseudoLabelOutputs#writeAll} (each class map
  * cut and its components kept by the labels package's {@link PseudoLabeler}; classes fused as
  * {@link io.github.zoomcam.labels.Annotator} fuses them), but holding only what each file needs while it is
- * written: per class its kept mask (1 byte per pixel), the 16-bit label image while labels.tif is written
- * (2 bytes), and the union mask while mask.tif is written (1 byte). The general path holds an int label
+ * written: per class its kept mask (1 byte per pixel), a copy of it while mask.tif and labels.tif are written
+ * (labels.tif is made a band of rows at a time). The general path holds an int label
  * image, a float candidate map per class and copies of both (about 19 bytes per pixel for one class),
  * which for a 16384x16384 image is 5 GB on top of the map itself.
  *
@@ -79,8 +78,7 @@ public final class LeanPseudoLabels {
 		// One image-sized array at a time, each released once its file is written.
 		HeatmapImages.writeTiff(maskImage(classes, width, height, name, calibration), dir.resolve(PseudoLabelOutputs
 			.MASK));
-		HeatmapImages.writeTiff(labelImage(classes, maps, options, width, height, name, calibration), dir.resolve(
-			PseudoLabelOutputs.LABELS));
+		writeLabels(classes, maps, options, width, height, calibration, dir.resolve(PseudoLabelOutputs.LABELS));
 		RoiConversion.writeRoiSet(PseudoLabelOutputs.rois(classes, width, height), dir.resolve(PseudoLabelOutputs.ROIS));
 		AtomicFiles.writeString(dir.resolve(PseudoLabelOutputs.BOXES), PseudoLabelOutputs.boxesCsv(name, classes));
 		final FloatMap heatmap = PseudoLabelOutputs.maxOf(explanation.targets().stream().map(t -> t.map(method))
@@ -94,9 +92,11 @@ public final class LeanPseudoLabels {
 	private static ImagePlus maskImage(final List<ClassAnnotation> classes, final int width, final int height,
 		final String name, final Calibration calibration)
 	{
-		final byte[] union = new byte[width * height];
-		for (final ClassAnnotation c : classes) {
-			final byte[] mask = c.label().mask();
+		// The kept mask of the first class is a fresh copy: the union is made in it.
+		final byte[] union = classes.isEmpty() ? new byte[width * height] : classes.get(0).label().mask();
+		for (int i = 0; i < union.length; i++) if (union[i] != 0) union[i] = (byte) 255;
+		for (int m = 1; m < classes.size(); m++) {
+			final byte[] mask = classes.get(m).label().mask();
 			for (int i = 0; i < union.length; i++) if (mask[i] != 0) union[i] = (byte) 255;
 		}
 		final ImagePlus imp = new ImagePlus(name + " mask", new ByteProcessor(width, height, union));
@@ -105,43 +105,40 @@ public final class LeanPseudoLabels {
 	}
 
 	/**
-	 * The 16-bit fused label image by {@link io.github.zoomcam.labels.Annotator}'s rule, computed class by
-	 * class into the label image itself: a pixel inside a class's kept components is a candidate with that
-	 * map's value divided by its maximum, unless that is below the background fraction; the highest candidate
-	 * wins (the earlier class on ties); where no candidate is positive the pixel is background.
+	 * labels.tif: the 16-bit fused label image by {@link io.github.zoomcam.labels.Annotator}'s rule, made a
+	 * band of rows at a time while it is written: a pixel inside a class's kept components is a candidate
+	 * with that map's value divided by its maximum, unless that is below the background fraction; the highest
+	 * candidate wins (the earlier class on ties); where no candidate is positive the pixel is background.
 	 */
-	static ImagePlus labelImage(final List<ClassAnnotation> classes, final List<float[]> maps,
-		final AnnotationOptions options, final int width, final int height, final String name,
-		final Calibration calibration)
+	static void writeLabels(final List<ClassAnnotation> classes, final List<float[]> maps,
+		final AnnotationOptions options, final int width, final int height, final Calibration calibration,
+		final Path target)
 	{
-		final int pixels = width * height;
-		final short[] labels = new short[pixels];
 		final double background = Double.isNaN(options.backgroundFraction()) ? 0 : options.backgroundFraction();
-		// The winning candidate value so far; only classes after the first need it (one float per pixel is
-		// the price of several classes; one class needs none).
-		final float[] best = classes.size() > 1 ? new float[pixels] : null;
+		final byte[][] masks = new byte[classes.size()][];
+		final float[] max = new float[classes.size()];
+		final short[] label = new short[classes.size()];
 		int highest = 0;
 		for (int m = 0; m < classes.size(); m++) {
-			final byte[] mask = classes.get(m).label().mask();
-			final float[] map = maps.get(m);
-			float max = 0f;
-			for (final float v : map) max = Math.max(max, v);
-			final short label = (short) (classes.get(m).classIndex() + 1);
-			for (int i = 0; i < pixels; i++) {
-				if (mask[i] == 0) continue;
-				final float scaled = map[i] / max;
-				if (!(scaled >= background) || !(scaled >= Float.MIN_VALUE)) continue;
-				if (best == null || scaled > best[i]) {
-					labels[i] = label;
-					if (best != null) best[i] = scaled;
+			masks[m] = classes.get(m).label().mask();
+			for (final float v : maps.get(m)) max[m] = Math.max(max[m], v);
+			label[m] = (short) (classes.get(m).classIndex() + 1);
+			highest = Math.max(highest, label[m]);
+		}
+		StreamedTiff.write16(target, width, height, calibration, Math.max(1, highest), (y0, rows, band) -> {
+			final int from = y0 * width;
+			for (int j = 0; j < rows * width; j++) {
+				final int i = from + j;
+				float best = 0f;
+				for (int m = 0; m < masks.length; m++) {
+					if (masks[m][i] == 0) continue;
+					final float scaled = maps.get(m)[i] / max[m];
+					if (scaled >= background && scaled > best) {
+						best = scaled;
+						band[j] = label[m];
+					}
 				}
 			}
-			highest = Math.max(highest, label);
-		}
-		final ShortProcessor sp = new ShortProcessor(width, height, labels, null);
-		sp.setMinAndMax(0, Math.max(1, highest));
-		final ImagePlus imp = new ImagePlus(name + " labels", sp);
-		if (calibration != null) imp.setCalibration(calibration.copy());
-		return imp;
+		});
 	}
 }

@@ -259,8 +259,8 @@ public final class PseudoLabelOutputs {
 	}
 
 	/**
-	 * overlay.png is a preview: an image with a side longer than this is drawn scaled down to it (a
-	 * full-size RGB picture of a 16384x16384 image would take 1 GB and four copies to draw).
+	 * overlay.png is a preview: an image with a side longer than this is drawn scaled down by a whole factor
+	 * to at most this (a full-size RGB picture of a 16384x16384 image would take 1 GB and four copies to draw).
 	 */
 	public static final int OVERLAY_MAX_SIDE = 4096;
 
@@ -268,22 +268,20 @@ public final class PseudoLabelOutputs {
 	static void writeOverlay(final List<ClassAnnotation> classes, final int width, final int height,
 		final FloatMap heatmap, final ImagePlus image, final int plane, final double opacity, final Path target)
 	{
-		final double scale = Math.min(1, (double) OVERLAY_MAX_SIDE / Math.max(width, height));
-		if (scale == 1) {
+		final int factor = (Math.max(width, height) + OVERLAY_MAX_SIDE - 1) / OVERLAY_MAX_SIDE;
+		if (factor == 1) {
 			final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay(heatmap, opacity);
 			RoiConversion.writeFlattened(displayCopy(image, plane), overlay(classes, width, height, heat, true, true, 1),
 				target);
 			return;
 		}
-		final int w = Math.max(1, (int) Math.round(width * scale));
-		final int h = Math.max(1, (int) Math.round(height * scale));
 		final ImageProcessor source = image.getStack().getProcessor(Math.max(1, Math.min(plane, image.getStackSize())));
-		final ImageProcessor small = source.resize(w, h, true);
+		final ImageProcessor small = BlockAverage.of(source, factor);
 		if (!(small instanceof ij.process.ColorProcessor)) small.resetMinAndMax();
 		final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay((ij.process.FloatProcessor)
-			ImageConversion.sharedProcessor(heatmap).resize(w, h, true), opacity);
+			BlockAverage.of(ImageConversion.sharedProcessor(heatmap), factor), opacity);
 		RoiConversion.writeFlattened(new ImagePlus(image.getTitle(), small.convertToRGB()), overlay(classes, width,
-			height, heat, true, true, scale), target);
+			height, heat, true, true, 1.0 / factor), target);
 	}
 
 	/** Pixel-wise maximum of several maps of one size (one heatmap for the overlay of several classes). */

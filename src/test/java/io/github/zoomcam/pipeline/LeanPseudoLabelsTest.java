@@ -92,6 +92,11 @@ class LeanPseudoLabelsTest {
 		final int w = 160;
 		final int h = 120;
 		final ImagePlus image = new ImagePlus("img", new ByteProcessor(w, h));
+		final ij.measure.Calibration calibration = new ij.measure.Calibration();
+		calibration.pixelWidth = 0.325;
+		calibration.pixelHeight = 0.325;
+		calibration.setUnit("micron");
+		image.setCalibration(calibration);
 		final AnnotationOptions[] settings = { AnnotationOptions.paper(0.25), new AnnotationOptions(Threshold.parse(
 			"0.4"), Keep.all(20), Double.NaN), new AnnotationOptions(Threshold.parse("otsu"), Keep.all(1), 0.5) };
 		int compared = 0;
@@ -111,6 +116,11 @@ class LeanPseudoLabelsTest {
 					what);
 				assertArrayEquals((short[]) pixels(general.resolve("labels.tif")), (short[]) pixels(lean.resolve(
 					"labels.tif")), what);
+				final ImagePlus generalLabels = IJ.openImage(general.resolve("labels.tif").toString());
+				final ImagePlus leanLabels = IJ.openImage(lean.resolve("labels.tif").toString());
+				assertEquals(generalLabels.getCalibration().pixelWidth, leanLabels.getCalibration().pixelWidth, 1e-9);
+				assertEquals(generalLabels.getCalibration().getUnit(), leanLabels.getCalibration().getUnit());
+				assertEquals(generalLabels.getDisplayRangeMax(), leanLabels.getDisplayRangeMax(), what);
 				assertEquals(Files.readString(general.resolve("boxes.csv")), Files.readString(lean.resolve("boxes.csv")),
 					what);
 				assertEquals(rois(general.resolve("rois.zip")), rois(lean.resolve("rois.zip")), what);
@@ -141,8 +151,20 @@ class LeanPseudoLabelsTest {
 			new ImagePlus("wide", new ByteProcessor(w, h)), 1, 0.5, tmp);
 		assertTrue(!classes.get(0).label().components().isEmpty());
 		final ImagePlus overlay = IJ.openImage(tmp.resolve("overlay.png").toString());
-		assertEquals(4096, overlay.getWidth());
-		assertEquals(33, overlay.getHeight(), "40 x 4096 / 5000 = 32.8");
+		// 5000 px: shrunk by the whole factor 2 to 2500 x 20
+		assertEquals(2500, overlay.getWidth());
+		assertEquals(20, overlay.getHeight());
 		assertEquals(w, IJ.openImage(tmp.resolve("labels.tif").toString()).getWidth(), "the labels stay full size");
+	}
+
+	@Test
+	void aPreviewPixelIsTheMeanOfItsBlock() {
+		// 3 x 2: 1 2 3 / 4 5 6, factor 2: (1 + 2 + 4 + 5) / 4 = 3 and the edge block (3 + 6) / 2 = 4.5
+		final ij.process.ImageProcessor small = BlockAverage.of(new ij.process.FloatProcessor(3, 2, new float[] { 1, 2,
+			3, 4, 5, 6 }), 2);
+		assertArrayEquals(new float[] { 3, 4.5f }, (float[]) small.getPixels());
+		final ij.process.ImageProcessor rgb = BlockAverage.of(new ij.process.ColorProcessor(2, 1, new int[] { 0x0a1400,
+			0x1e2802 }), 2);
+		assertEquals(0x141e01, ((int[]) rgb.getPixels())[0] & 0xffffff, "each channel averaged, rounded");
 	}
 }

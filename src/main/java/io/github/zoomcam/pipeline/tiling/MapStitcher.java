@@ -63,7 +63,8 @@ public final class MapStitcher {
 		}
 		final FinalInterval inside = new FinalInterval(new long[] { 0, 0 }, new long[] { tile.validWidth() - 1, tile
 			.validHeight() - 1 });
-		final RandomAccessibleInterval<FloatType> values = Views.interval(ArrayImgs.floats(tileMap.toArray(), tile
+		// Only read: the tile map's own values, not a copy.
+		final RandomAccessibleInterval<FloatType> values = Views.interval(ArrayImgs.floats(tileMap.sharedValues(), tile
 			.width(), tile.height()), inside);
 		final TileAxis columns = grid.columns();
 		final TileAxis rows = grid.rows();

@@ -6,24 +6,27 @@ import java.util.Locale;
 
 /**
  * What the full-size outputs of one tiled image need in Java's heap, checked before the work starts.
- * The tiles themselves cost little and do not grow with the image (a batch of tiles, their raw maps; the
+ * The tiles themselves cost little and do not grow with the image (a batch of tiles and their raw maps; the
  * raw maps of all tiles wait on disk for large images); what grows with the image is what the user asked
- * for at full size:
+ * for at full size, in bytes per pixel:
  * <ul>
- * <li>the stitched maps: 4 bytes per pixel for each method and class, and for each layer kept at full
- * size;</li>
- * <li>writing a heatmap stack: a 4-byte copy of each of its slices;</li>
- * <li>pseudo-labels: the labels package's working set at its peak, {@link #LABELS_PER_CLASS} bytes per pixel
- * per class plus {@link #LABELS_FIXED} (a copy of each class map, its mask and candidate map, the label image
- * and the union mask, and their copies in the annotation), plus the image-sized files written from them.</li>
+ * <li>the stitched maps: 4 for each method and class, and for each layer kept at full size (heatmap stacks
+ * are written from these arrays, without copies);</li>
+ * <li>pseudo-labels by the general path (labels package's Annotator and its annotation record, images up to
+ * 4096x4096): {@value #LABELS_PER_CLASS} per class plus {@value #LABELS_FIXED} (a kept mask and a float
+ * candidate map per class, the int label image, the union mask, and the record's copies of both);</li>
+ * <li>pseudo-labels by the lean path of larger images ({@code LeanPseudoLabels}): 1 per class (its kept
+ * mask) plus {@value #LEAN_ONE_CLASS} for one class (the 16-bit label image and a mask copy while they are
+ * written) or {@value #LEAN_SEVERAL_CLASSES} for several (also the winning value per pixel);</li>
+ * <li>shown in Fiji: a copy of each map for its window and the RGB heatmap overlay.</li>
  * </ul>
  */
 public final class MemoryBudget {
 
-	/** Bytes per pixel and class of the pseudo-labelling's peak (see the class comment). */
-	static final int LABELS_PER_CLASS = 9;
-	/** Bytes per pixel of the pseudo-labelling's peak that do not depend on the number of classes. */
+	static final int LABELS_PER_CLASS = 6;
 	static final int LABELS_FIXED = 14;
+	static final int LEAN_ONE_CLASS = 3;
+	static final int LEAN_SEVERAL_CLASSES = 7;
 
 	private MemoryBudget() {}
 
@@ -31,18 +34,23 @@ public final class MemoryBudget {
 	 * The full-size outputs asked for.
 	 *
 	 * @param maps full-size maps kept per class: one per method, plus one per layer kept at full size
-	 * @param largestStack slices of the largest heatmap stack written at once
 	 * @param targets explained classes
 	 * @param pseudoLabels whether pseudo-labels are made
+	 * @param leanLabels whether they are made by the lean path of large images (result folders only)
+	 * @param display whether the maps are also shown (Fiji's windows)
 	 */
-	public record Outputs(int maps, int largestStack, int targets, boolean pseudoLabels) {}
+	public record Outputs(int maps, int targets, boolean pseudoLabels, boolean leanLabels, boolean display) {}
 
 	/** Bytes of heap the outputs of an image of this many pixels need at their peak. */
 	public static long bytes(final long pixels, final Outputs outputs) {
-		final long maps = 4L * outputs.maps() * outputs.targets();
-		final long stack = 4L * outputs.largestStack();
-		final long labels = outputs.pseudoLabels() ? (long) LABELS_PER_CLASS * outputs.targets() + LABELS_FIXED : 0;
-		return pixels * (maps + Math.max(stack, labels));
+		final long k = outputs.targets();
+		final long maps = 4L * outputs.maps() * k;
+		final long labels;
+		if (!outputs.pseudoLabels()) labels = 0;
+		else if (outputs.leanLabels()) labels = k + (k > 1 ? LEAN_SEVERAL_CLASSES : LEAN_ONE_CLASS);
+		else labels = LABELS_PER_CLASS * k + LABELS_FIXED;
+		final long display = outputs.display() ? maps + 4 : 0;
+		return pixels * (maps + labels + display);
 	}
 
 	/**
@@ -75,6 +83,7 @@ public final class MemoryBudget {
 		final StringBuilder s = new StringBuilder();
 		if (outputs.targets() > 1) s.append(", explain fewer classes (target top1)");
 		if (outputs.maps() > 1) s.append(", keep fewer maps (one method, layer-maps input)");
+		if (outputs.display()) s.append(", show fewer windows");
 		if (outputs.pseudoLabels()) s.append(", or switch pseudo-labels off");
 		return s.length() == 0 ? "" : s.toString().replaceFirst("^, ", " or ");
 	}

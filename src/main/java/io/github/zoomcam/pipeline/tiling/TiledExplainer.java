@@ -305,7 +305,7 @@ public final class TiledExplainer {
 					for (int l = 0; l < raws.size(); l++) {
 						final int s = slot[m][k][l];
 						final FloatMap raw = raws.get(l);
-						record[s] = raw.toArray();
+						record[s] = raw.sharedValues(); // the store copies it into the tile's record
 						low[s] = Math.min(low[s], raw.min());
 						high[s] = Math.max(high[s], raw.max());
 					}

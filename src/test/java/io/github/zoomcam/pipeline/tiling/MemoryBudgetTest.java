@@ -14,30 +14,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MemoryBudgetTest {
 
 	@Test
-	void theEstimateCountsMapsAndTheLargerOfStackWritingAndPseudoLabels() {
-		// two classes, one map each: 2 x 4 B; pseudo-labels 9 x 2 + 14 = 32 B outweigh the 4 B stack copy
-		assertEquals(1_000_000L * (8 + 32), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 1, 2, true)));
-		// per-layer maps of 10 layers kept: 11 maps per class; writing the 11-slice stack costs 44 B > 0
-		assertEquals(1_000_000L * (44 + 44), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(11, 11, 1, false)));
+	void theEstimateCountsMapsAndTheLabellingPath() {
+		// two classes, one map each: 2 x 4 B; general pseudo-labels 6 x 2 + 14 = 26 B
+		assertEquals(1_000_000L * (8 + 26), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 2, true, false,
+			false)));
+		// the lean path of large images: 1 per class + 7 for several classes
+		assertEquals(1_000_000L * (8 + 9), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 2, true, true,
+			false)));
+		// one class, lean: 4 + 1 + 3 = 8 B per pixel, 2.1 GB for 16384 x 16384
+		assertEquals(16384L * 16384 * 8, MemoryBudget.bytes(16384L * 16384, new MemoryBudget.Outputs(1, 1, true, true,
+			false)));
+		// per-layer maps of 10 layers kept: 11 maps per class, no labels; shown in Fiji: a copy each + 4
+		assertEquals(1_000_000L * (44 + 44 + 4), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(11, 1, false,
+			false, true)));
 	}
 
 	@Test
 	void outputsThatCannotFitAreRefusedWithOneLineSayingWhatToChange() {
-		// 40000 x 40000 with three classes needs about 1.6e9 x (12 + 41) B = 85 GB: more than any test JVM has
+		// 40000 x 40000 with three classes, general path, needs 1.6e9 x (12 + 32) B = 70 GB: more than a test JVM
 		final ZoomCamException e = assertThrows(ZoomCamException.class, () -> MemoryBudget.require("slide.tif", 40000,
-			40000, new MemoryBudget.Outputs(1, 1, 3, true)));
+			40000, new MemoryBudget.Outputs(1, 3, true, false, false)));
 		final String m = e.getMessage();
 		assertFalse(m.contains("\n"), m);
 		assertTrue(m.startsWith("slide.tif: its full-size outputs (40000x40000, 3 class(es) with pseudo-labels) need " +
-			"about 84.8 GB of memory but Java has "), m);
+			"about 70.4 GB of memory but Java has "), m);
 		assertTrue(m.contains("-Xmx") && m.contains("explain fewer classes") && m.contains("pseudo-labels off"), m);
 	}
 
 	@Test
 	void moreThanOneJavaArrayIsRefusedAndSmallImagesPass() {
 		final ZoomCamException e = assertThrows(ZoomCamException.class, () -> MemoryBudget.require("huge.tif", 50000,
-			50000, new MemoryBudget.Outputs(1, 1, 1, false)));
+			50000, new MemoryBudget.Outputs(1, 1, false, false, false)));
 		assertTrue(e.getMessage().contains("2^31") && e.getMessage().contains("crop"), e.getMessage());
-		assertDoesNotThrow(() -> MemoryBudget.require("small.tif", 512, 512, new MemoryBudget.Outputs(1, 1, 1, true)));
+		assertDoesNotThrow(() -> MemoryBudget.require("small.tif", 512, 512, new MemoryBudget.Outputs(1, 1, true, false, false)));
 	}
 }
