@@ -1,7 +1,7 @@
 // Zoom-CAM for Fiji: score pseudo-labels against ground truth (Plugins > Zoom-CAM > Evaluate Pseudo-Labels...).
-// Shows per-class IoU, mIoU and localization errors in the "Zoom-CAM Evaluation" table and plots the
-// per-class IoU. The ground-truth folder holds labels/ (label images) and/or boxes.csv, as the bundled
-// samples do.
+// Puts per-class IoU, mIoU and localization errors into the Results table (columns measure, percent) and
+// plots the per-class IoU. The ground-truth folder holds labels/ (label images) and/or boxes.csv, as the
+// bundled samples do.
 //
 // Headless: ImageJ-linux64 --headless --console -macro evaluate.ijm "predictions=[/data/zoomcam] truth=[/data/truth]"
 // Without arguments it scores the output of batch_folder.ijm (run that first) against the bundled samples.
@@ -11,4 +11,7 @@ predictions = call("ij.Macro.getValue", args, "predictions", getDirectory("temp"
 truth = call("ij.Macro.getValue", args, "truth", getDirectory("imagej") + "plugins/Zoom-CAM/samples");
 
 run("Evaluate Pseudo-Labels...", "prediction_folder=[" + predictions + "] truth_folder=[" + truth + "] small_area=1024 show_plot=true");
-print("Zoom-CAM evaluation of " + predictions + " against " + truth + ": see the Zoom-CAM Evaluation table");
+for (i = 0; i < nResults; i++) {
+	if (getResultString("measure", i) == "mIoU")
+		print("Zoom-CAM evaluation of " + predictions + " against " + truth + ": mIoU " + d2s(getResult("percent", i), 1) + "%");
+}

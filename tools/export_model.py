@@ -14,6 +14,10 @@ Command line (torchvision architectures, weights from the user's own file; nothi
     /usr/bin/python3 tools/export_model.py --arch vgg16 --weights my_vgg16.pth \
         --classes classes.txt --out bundles/vgg16 [--layers auto] [--zip]
 
+An older bundle folder gets the layer-name checksum (model.pt untouched) with:
+
+    /usr/bin/python3 tools/export_model.py --stamp bundles/vgg16
+
 Works with Debian's python3-torch 1.13 and with recent PyTorch (2.x).
 """
 import argparse
@@ -100,6 +104,44 @@ class _DeltaModel(nn.Module):
             return tuple([logits] + self._outputs)
         finally:
             self._deltas = None
+
+
+def layer_names_sha256(model_sha256, layer_names):
+    """Binds the layer names to the exported network: SHA-256 of model.pt's SHA-256 (hex), a newline and
+    the traced module names joined by newlines. The Java engine recomputes it from model.pt and the names
+    in zoomcam.json at load time and refuses a bundle whose names were edited or whose model.pt was
+    replaced."""
+    text = model_sha256 + "\n" + "\n".join(layer_names)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def stamp_bundle(folder):
+    """Adds model_sha256 and layer_names_sha256 to the zoomcam.json of a bundle exported before they
+    existed, after checking that every layer it names is a module of the traced model in model.pt.
+    model.pt, test_input.npy and every other entry stay as they are."""
+    manifest_path = os.path.join(folder, "zoomcam.json")
+    model_path = os.path.join(folder, "model.pt")
+    with open(manifest_path) as f:
+        manifest = json.load(f)
+    with open(model_path, "rb") as f:
+        model_sha = hashlib.sha256(f.read()).hexdigest()
+    if manifest.get("model_sha256", model_sha) != model_sha:
+        raise SystemExit("error: %s records model_sha256 %s but model.pt has %s; export the bundle again"
+                         % (manifest_path, manifest["model_sha256"], model_sha))
+    traced = torch.jit.load(model_path, map_location="cpu")
+    modules = {name for name, _ in traced.named_modules()}
+    names = [layer["name"] for layer in manifest["layers"]]
+    unknown = [n for n in names if "model." + n not in modules]
+    if unknown:
+        raise SystemExit("error: layer(s) %s of %s are not modules of model.pt; export the bundle again"
+                         % (", ".join(unknown), manifest_path))
+    manifest["model_sha256"] = model_sha
+    manifest["layer_names_sha256"] = layer_names_sha256(model_sha, names)
+    with open(manifest_path + ".part", "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    os.replace(manifest_path + ".part", manifest_path)
+    return manifest_path
 
 
 def disable_inplace(model):
@@ -190,6 +232,7 @@ def export_bundle(model, out, classes, layers="auto", input_shape=(3, 224, 224),
         np.save(os.path.join(staging, "test_input.npy"), test_input.numpy().astype("<f4"))
         with open(os.path.join(staging, "model.pt"), "rb") as f:
             manifest["model_sha256"] = hashlib.sha256(f.read()).hexdigest()
+        manifest["layer_names_sha256"] = layer_names_sha256(manifest["model_sha256"], layer_names)
         with open(os.path.join(staging, "zoomcam.json"), "w") as f:
             json.dump(manifest, f, indent=2)
             f.write("\n")
@@ -235,6 +278,13 @@ def _read_classes(spec):
 
 
 def main(argv=None):
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["--stamp"]:
+        if len(argv) != 2:
+            raise SystemExit("usage: export_model.py --stamp BUNDLE_FOLDER")
+        print("stamped %s" % stamp_bundle(argv[1]), file=sys.stderr)
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--arch", required=True, help="torchvision architecture, e.g. vgg16, resnet50")
     parser.add_argument("--weights", help="state_dict file (.pth) of your trained model; random weights if omitted")

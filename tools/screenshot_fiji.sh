@@ -9,8 +9,8 @@ cd "$here"
 out="${1:-docs/screenshot-overlay.png}"
 sample="${2:-plugins/Zoom-CAM/samples/images/img_00006.tif}"
 command -v xvfb-run >/dev/null || { echo "error: xvfb-run not found; apt-get install -y xvfb" >&2; exit 2; }
-mvn -B -q -o -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-  || mvn -B -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+mvn -B -q -o -DskipTests compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt \
+  || mvn -B -q -DskipTests compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 cp="target/classes:$(cat target/classpath.txt)"
 mkdir -p target/screenshot "$(dirname "$out")"
 javac -nowarn -proc:none -d target/screenshot -cp "$cp" tools/screenshot/ScreenshotOverlay.java

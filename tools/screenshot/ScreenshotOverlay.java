@@ -65,7 +65,7 @@ public final class ScreenshotOverlay {
 			if (module instanceof org.scijava.Cancelable c && c.isCanceled()) {
 				throw new IllegalStateException("Explain Image was cancelled: " + c.getCancelReason());
 			}
-			// What imagej-legacy does with the command's image outputs in Fiji: show them.
+			// The command shows its images itself (ImageJOutputs); show() on a shown image does nothing.
 			final ImagePlus heatmaps = (ImagePlus) module.getOutput("heatmaps");
 			heatmaps.show();
 			heatmaps.setSlice(heatmaps.getStackSize()); // the fused Zoom-CAM map

@@ -30,14 +30,14 @@ class PackageRulesTest {
 
 	static {
 		ALLOWED.put("core", List.of());
-		ALLOWED.put("engine", List.of("io.github.zoomcam.core.", "ai.djl.", "com.google.gson."));
+		ALLOWED.put("engine", List.of("io.github.zoomcam.core.", "ai.djl.", "com.google.gson.", "com.sun.jna."));
 		ALLOWED.put("labels", List.of("io.github.zoomcam.core.", "ij.process.", "ij.plugin.filter."));
 		ALLOWED.put("synth", List.of("io.github.zoomcam.core.", "ij.ImagePlus", "ij.ImageStack", "ij.io.",
 			"ij.process."));
 		ALLOWED.put("pipeline", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.",
 			"io.github.zoomcam.labels.", "io.github.zoomcam.synth.", "ij.", "com.google.gson.", "net.imglib2."));
 		ALLOWED.put("fiji", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.", "io.github.zoomcam.labels.",
-			"io.github.zoomcam.pipeline.", "ij.", "org.scijava.", "net.imglib2.", "com.google.gson."));
+			"io.github.zoomcam.pipeline.", "ij.", "org.scijava.", "net.imglib2.", "com.google.gson.", "org.slf4j."));
 		ALLOWED.put("cli", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.", "io.github.zoomcam.labels.",
 			"io.github.zoomcam.pipeline.", "io.github.zoomcam.synth.", "ij.", "com.google.gson."));
 	}

@@ -108,7 +108,8 @@ final class ExplainCommand {
 
 		@Override
 		public void finished(final Outcome o, final int total) {
-			final String where = "[" + (o.index() + 1) + "/" + total + "] " + o.source() + ": ";
+			final String where = "[" + (o.index() + 1) + "/" + total + "] " + o.source() + (o.opener() == null ? ""
+				: " (" + o.opener() + ")") + ": ";
 			o.warnings().forEach(w -> err.println("warning: " + w));
 			err.println(where + switch (o.status()) {
 				case EXPLAINED -> (o.classes().isEmpty() ? o.message() : BatchRunner.classList(o) + (o.message().isEmpty()

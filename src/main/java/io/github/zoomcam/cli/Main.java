@@ -18,7 +18,7 @@ public final class Main {
 		"commands:",
 		"  demo [--out demo-output] [--method zoomcam|gradcam]",
 		"      explains the bundled sample images with the bundled model, writes every output, prints the scores",
-		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target top1|topK|p>=P|CLASS,...]",
+		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target default|top1|topK|p>=P|CLASS,...]",
 		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
 		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
 		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",
@@ -45,13 +45,31 @@ public final class Main {
 		"                  [--tile-batch 8] [--miou-max 4096] [--rate-images 1024] [--java-opts '-Xmx..']",
 		"      generated mosaics explained in tiles by a child 'zoomcam explain': time, peak memory, mIoU next",
 		"      to the same images explained one by one, and the tiles' rate next to a batch explain",
+		"  soak [--n 1000] [--bad N] [--seed 13] [--model BUNDLE] [--out soak-output] [--batch 8] [--size 160]",
+		"      a hostile batch: N synthetic images, N/20 of them cut short in the header or the pixel data;",
+		"      checks every good image is explained and every bad one skipped with its reason; memory, time",
 		"  help",
 		"");
 
 	private Main() {}
 
 	public static void main(final String[] args) {
+		quietEngineLog();
 		System.exit(run(args, System.out, System.err));
+	}
+
+	/**
+	 * DJL logs through SLF4J, which the command line binds to slf4j-simple: its INFO lines and the WARN of
+	 * its GPU probe on machines without a usable CUDA driver ("Failed to detect GPU count") would precede
+	 * every run. The engine's one line about the device is ours. A -D given by the user wins.
+	 */
+	static void quietEngineLog() {
+		if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+			System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+		}
+		if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
+			System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
+		}
 	}
 
 	/** Runs a command and returns its exit code; never throws for user errors. */
@@ -71,8 +89,9 @@ public final class Main {
 				case "demo" -> new DemoCommand(out, err).run(rest);
 				case "benchmark" -> new BenchmarkCommand(out, err).run(rest);
 				case "benchmark-tiles" -> new TileBenchmarkCommand(out, err).run(rest);
+				case "soak" -> new SoakCommand(out, err).run(rest);
 				default -> throw new ZoomCamException("unknown command '" + args[0] +
-					"'; commands: demo, explain, evaluate, benchmark, benchmark-tiles, info, speed, synth, help");
+					"'; commands: demo, explain, evaluate, benchmark, benchmark-tiles, info, speed, synth, soak, help");
 			};
 		}
 		catch (final ZoomCamException e) {

@@ -67,8 +67,11 @@ final class TileBenchmarkCommand {
 	/** A written mosaic: its file, its truth and which classes it holds. */
 	private record Mosaic(int size, Path image, int[] truth, List<String> classes, int tiles) {}
 
-	/** One explain child process: exit code, wall time, peak resident memory, its result.json. */
-	private record Child(int code, double seconds, long peakKb, JsonObject result) {}
+	/**
+	 * One explain child process: exit code, wall time, peak resident memory, its result.json, and the engine
+	 * time of the image from its progress line (NaN when it printed none).
+	 */
+	private record Child(int code, double seconds, long peakKb, JsonObject result, double engineMs) {}
 
 	int run(final String[] args) {
 		final CliArgs a = new CliArgs("benchmark-tiles", args, Set.of("sizes", "seed", "model", "out", "tile-batch",
@@ -113,8 +116,7 @@ final class TileBenchmarkCommand {
 				final int images = size <= miouMax ? mosaic.tiles() : Math.min(rateImages, mosaic.tiles());
 				final double[] perImage = perImage(bundle, synth, seed, images, tileBatch, size <= miouMax);
 
-				final double engineSeconds = defaults.result() == null ? Double.NaN : defaults.result().getAsJsonObject(
-					"timings").get("per_image_ms").getAsDouble() / 1000;
+				final double engineSeconds = defaults.engineMs() / 1000;
 				final double msPerTile = engineSeconds * 1000 / grid.count();
 				final double megapixels = (double) size * size / 1e6;
 				final String row = String.format(Locale.ROOT, "| %dx%d | %d | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f%% | " +
@@ -225,7 +227,10 @@ final class TileBenchmarkCommand {
 				.getAsJsonObject() : null;
 			err.println(String.format(Locale.ROOT, "  exit %d after %.0f s, peak RSS %.0f MB", process.exitValue(),
 				seconds, peak.get() / 1024.0));
-			return new Child(process.exitValue(), seconds, peak.get(), result);
+			final java.util.regex.Matcher ms = java.util.regex.Pattern.compile("\\((\\d+) ms/image\\)").matcher(Files
+				.readString(log));
+			return new Child(process.exitValue(), seconds, peak.get(), result, ms.find() ? Double.parseDouble(ms.group(1))
+				: Double.NaN);
 		}
 		catch (final IOException e) {
 			throw new ZoomCamException("cannot run the explain child process (" + e.getMessage() + ")");

@@ -38,6 +38,26 @@ public record BundleManifest(String name, String description, List<String> class
 {
 
 	public static final int FORMAT_VERSION = 1;
+	/** zoomcam.json key: SHA-256 of model.pt (hex), written by tools/export_model.py. */
+	public static final String MODEL_SHA256 = "model_sha256";
+	/** zoomcam.json key: {@link #layerNamesChecksum} of model.pt and the layer names it was exported with. */
+	public static final String LAYER_NAMES_SHA256 = "layer_names_sha256";
+
+	/**
+	 * What binds the layer names to the exported network: SHA-256 (hex) of model.pt's SHA-256 (hex), a
+	 * newline, and the layer names in order joined by newlines (tools/export_model.py computes the same).
+	 */
+	public static String layerNamesChecksum(final String modelSha256, final List<String> layerNames) {
+		try {
+			final java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+			final String text = modelSha256 + "\n" + String.join("\n", layerNames);
+			return java.util.HexFormat.of().formatHex(digest.digest(text.getBytes(java.nio.charset
+				.StandardCharsets.UTF_8)));
+		}
+		catch (final java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
+	}
 
 	public BundleManifest {
 		classes = List.copyOf(classes);

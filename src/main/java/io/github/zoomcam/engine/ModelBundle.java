@@ -47,6 +47,8 @@ public final class ModelBundle implements AutoCloseable {
 	public static final String BATCHED_GRADIENTS_PROPERTY = "zoomcam.batchedGradients";
 	static final String MODEL = "model.pt";
 	private static final String ENGINE = "PyTorch";
+	/** The note given to the warnings consumer when device=auto finds no GPU and runs on the CPU. */
+	public static final String NO_GPU = "no usable GPU found; running on the CPU";
 
 	private final Path source;
 	private final BundleManifest manifest;
@@ -122,8 +124,9 @@ public final class ModelBundle implements AutoCloseable {
 			final Path json = folder.resolve(MANIFEST);
 			if (!Files.isRegularFile(json)) throw missing(path, MANIFEST);
 			if (!Files.isRegularFile(folder.resolve(MODEL))) throw missing(path, MODEL);
-			final BundleManifest manifest = BundleManifest.parse(Files.readString(json, StandardCharsets.UTF_8),
-				path + "/" + MANIFEST);
+			final String manifestText = Files.readString(json, StandardCharsets.UTF_8);
+			final BundleManifest manifest = BundleManifest.parse(manifestText, path + "/" + MANIFEST);
+			checkLayerNames(manifestText, manifest, folder.resolve(MODEL), path, warnings);
 			final Engine engine = startEngine();
 			final Device device = resolveDevice(engine, choice, warnings);
 			final Model model = loadModel(folder, manifest, device, path);
@@ -231,6 +234,56 @@ public final class ModelBundle implements AutoCloseable {
 		});
 	}
 
+	/**
+	 * The layer names in zoomcam.json are those model.pt was exported with: the exporter recorded
+	 * {@link BundleManifest#layerNamesChecksum} of model.pt's hash and the names, recomputed here. model.pt
+	 * itself takes one unnamed input per layer, so a renamed layer would otherwise be accepted and its maps
+	 * filed under the wrong name. A bundle exported before the checksum existed loads with a warning.
+	 */
+	static void checkLayerNames(final String manifestText, final BundleManifest manifest, final Path modelFile,
+		final Path shownPath, final Consumer<String> warnings) throws IOException
+	{
+		final com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(manifestText)
+			.getAsJsonObject();
+		final String recorded = text(root, BundleManifest.LAYER_NAMES_SHA256);
+		if (recorded == null) {
+			warnings.accept(shownPath + ": zoomcam.json records no " + BundleManifest.LAYER_NAMES_SHA256 + ", so its " +
+				"layer names cannot be checked against model.pt; add it with tools/export_model.py --stamp");
+			return;
+		}
+		final String modelHash = sha256(modelFile);
+		final String recordedModel = text(root, BundleManifest.MODEL_SHA256);
+		if (recordedModel != null && !recordedModel.equalsIgnoreCase(modelHash)) {
+			throw new ZoomCamException(shownPath + ": model.pt is not the file this zoomcam.json was exported with " +
+				"(model_sha256 differs); put the matching model.pt back or export the bundle again");
+		}
+		if (!BundleManifest.layerNamesChecksum(modelHash, manifest.layerNames()).equalsIgnoreCase(recorded)) {
+			throw new ZoomCamException(shownPath + ": the layer names in zoomcam.json (" + String.join(", ", manifest
+				.layerNames()) + ") are not those model.pt was exported with (layer_names_sha256 differs); restore " +
+				"the exported names or export the bundle again with tools/export_model.py");
+		}
+	}
+
+	/** A string entry of zoomcam.json, or null when absent; anything else than text reads as "". */
+	private static String text(final com.google.gson.JsonObject root, final String key) {
+		if (!root.has(key) || root.get(key).isJsonNull()) return null;
+		return root.get(key).isJsonPrimitive() ? root.get(key).getAsString() : "";
+	}
+
+	private static String sha256(final Path file) throws IOException {
+		try {
+			final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			try (InputStream in = Files.newInputStream(file)) {
+				final byte[] buffer = new byte[1 << 16];
+				for (int n; (n = in.read(buffer)) > 0;) digest.update(buffer, 0, n);
+			}
+			return HexFormat.of().formatHex(digest.digest());
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java has SHA-256", e);
+		}
+	}
+
 	private static String fingerprint(final Path folder) throws IOException {
 		try {
 			final MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -311,6 +364,7 @@ public final class ModelBundle implements AutoCloseable {
 			// this project's CPU machines the re-compiled graphs returned NaN gradients on some calls. The plain
 			// executor gives the same numbers on every call.
 			JniUtils.setGraphExecutorOptimize(false);
+			NativeLogging.apply();
 			return engine;
 		}
 		catch (final EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
@@ -335,7 +389,7 @@ public final class ModelBundle implements AutoCloseable {
 			}
 			case AUTO -> {
 				if (gpus == 0) {
-					warnings.accept("no usable GPU found; running on the CPU");
+					warnings.accept(NO_GPU);
 					yield Device.cpu();
 				}
 				yield Device.gpu(0);

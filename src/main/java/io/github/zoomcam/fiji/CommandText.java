@@ -31,14 +31,33 @@ final class CommandText {
 	static final String METHOD_HELP = "zoomcam fuses the maps of every chosen layer (the paper's method); " +
 		"the other methods are single-layer CAMs computed from the same pass.";
 	static final String METHOD_DEFAULT = DEFAULTS.get(ExplainSettings.METHOD);
+	static final String MODEL_SUMMARY = "Selected model";
 	static final String LAYERS = "Layers";
-	static final String LAYERS_HELP = "default (the bundle's choice), all, last, or layer names separated " +
-		"by ';' or ','";
+	static final String LAYERS_HELP = "default: the bundle's choice; all; last: the deepest layer only; " +
+		"layer_names: the layers named below. (Macros may also give the names here: layers=NAME;NAME.)";
 	static final String LAYERS_DEFAULT = DEFAULTS.get(ExplainSettings.LAYERS);
+	/** The choice that takes the names from {@link #LAYER_NAMES}; also the key of that input. */
+	static final String LAYERS_BY_NAME = "layer_names";
+	static final String[] LAYERS_CHOICES = { "default", "all", "last", LAYERS_BY_NAME };
+	static final String LAYER_NAMES = "Layer names (with layers=layer_names)";
+	static final String LAYER_NAMES_HELP = "Layer names separated by ';' or ','";
 	static final String TARGET = "Target classes";
-	static final String TARGET_HELP = "top1, top3 (the k best), p>=0.5 or p:0.5 (every class reaching that " +
-		"probability), or class names separated by ';' or ','";
+	static final String TARGET_HELP = "default: what the model calls a detection (every class with " +
+		"probability >= 0.5 for a multi-label model, the best class for a single-label one); top1: the best " +
+		"class; top_k: the k best; min_probability: every class reaching the probability below; class_names: " +
+		"the classes named below. (Macros may also write top3, p>=0.5 or class names here.)";
 	static final String TARGET_DEFAULT = DEFAULTS.get(ExplainSettings.TARGET);
+	static final String TARGET_TOP_K = "top_k";
+	static final String TARGET_MIN_PROBABILITY = "min_probability";
+	static final String TARGET_CLASS_NAMES = "class_names";
+	static final String[] TARGET_CHOICES = { ExplainSettings.DEFAULT_TARGET, "top1", TARGET_TOP_K,
+		TARGET_MIN_PROBABILITY, TARGET_CLASS_NAMES };
+	static final String TOP_K = "k (with target=top_k)";
+	static final int TOP_K_DEFAULT = 3;
+	static final String MIN_PROBABILITY = "Probability (with target=min_probability)";
+	static final double MIN_PROBABILITY_DEFAULT = 0.5;
+	static final String CLASS_NAMES = "Class names (with target=class_names)";
+	static final String CLASS_NAMES_HELP = "Class names separated by ';' or ','";
 	static final String THRESHOLD = "Threshold";
 	static final String THRESHOLD_HELP = "Foreground cut of each class map: default (the method's value from " +
 		"the paper, 25% of the maximum for Zoom-CAM), a fraction of the maximum such as 0.3, otsu, or " +
@@ -95,7 +114,6 @@ final class CommandText {
 	static final String SERIES_HELP = "Which series of a multi-series file (e.g. .czi, .lif) is explained, " +
 		"counted from 1; the log says when a file has several";
 	static final int SERIES_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.SERIES));
-	static final String SUMMARY_TITLE = "Zoom-CAM Pseudo-Labels";
 
 	// -- Evaluate Pseudo-Labels --
 
@@ -110,8 +128,15 @@ final class CommandText {
 	static final String SMALL_AREA = "Small-object limit (px)";
 	static final int SMALL_AREA_DEFAULT = 32 * 32;
 	static final String SHOW_PLOT = "Plot per-class IoU";
-	static final String EVALUATION_TITLE = "Zoom-CAM Evaluation";
 
-	/** Macro-readable: the Explain Image table is ImageJ's own Results table. */
+	/**
+	 * Every command's table is ImageJ's own Results table: a macro reads it with nResults, getResult,
+	 * getResultString and Table.* in the GUI and headless alike (a headless ImageJ has no other tables).
+	 */
 	static final String RESULTS_TITLE = "Results";
+
+	// -- titles of the images Explain Image shows (the input's title without extension, then a suffix) --
+
+	static final String HEATMAPS_SUFFIX = " heatmaps";
+	static final String LABELS_SUFFIX = " labels";
 }

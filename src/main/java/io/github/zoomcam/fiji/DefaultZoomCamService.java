@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
@@ -35,8 +37,12 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 
 	private record Key(Path path, long modified, DeviceChoice device) {}
 
+	@Parameter(required = false)
+	private LogService log;
+
 	private final Map<Key, ModelBundle> bundles = new LinkedHashMap<>();
 	private boolean disposed;
+	private List<String> quietened = List.of();
 
 	@Override
 	public synchronized ModelBundle bundle(final Path path, final DeviceChoice device,
@@ -54,9 +60,32 @@ public class DefaultZoomCamService extends AbstractService implements ZoomCamSer
 			if (stale) e.getValue().close();
 			return stale;
 		});
-		final ModelBundle loaded = ModelBundle.load(absolute, device, warnings == null ? w -> {} : warnings);
+		final List<String> notes = new ArrayList<>();
+		final ModelBundle loaded = ModelBundle.load(absolute, device, w -> {
+			// device=auto on a machine without a GPU is the ordinary case, not a warning: it goes into the line
+			if (w.equals(ModelBundle.NO_GPU)) notes.add("no usable GPU found");
+			else if (warnings != null) warnings.accept(w);
+		});
 		bundles.put(key, loaded);
+		if (log != null) {
+			log.info("Zoom-CAM: model " + loaded.manifest().name() + " on " + deviceName(loaded) + (notes.isEmpty()
+				? "" : " (" + String.join("; ", notes) + ")"));
+			log.debug("Zoom-CAM: " + absolute + ": " + loaded.runtime() + "; gradients " + (loaded.batchedGradients()
+				? "batched" : "one image per pass") + "; self-test " + loaded.selfTest() + "; quietened loggers " +
+				quietened);
+		}
 		return loaded;
+	}
+
+	/** "the CPU" or "GPU gpu(0)", as a biologist reads it. */
+	private static String deviceName(final ModelBundle bundle) {
+		return bundle.device().isGpu() ? "GPU " + bundle.device() : "the CPU";
+	}
+
+	@Override
+	public void initialize() {
+		// before any model is loaded: DJL logs its GPU probe when the engine starts
+		quietened = EngineLogging.quiet();
 	}
 
 	@Override

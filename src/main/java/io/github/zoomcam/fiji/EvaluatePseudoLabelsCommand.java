@@ -40,7 +40,7 @@ public class EvaluatePseudoLabelsCommand extends ZoomCamCommand {
 	@Parameter(label = CommandText.SHOW_PLOT, persist = false)
 	private boolean show_plot = true;
 
-	/** Set in headless runs only; with a display the table is shown. */
+	/** One row per score, in ImageJ's Results table (shown with a display; what macros read headless). */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ResultsTable evaluation;
 	@Parameter(type = ItemIO.OUTPUT, required = false)
@@ -71,15 +71,21 @@ public class EvaluatePseudoLabelsCommand extends ZoomCamCommand {
 		result.problems().forEach(p -> log.warn(title() + ": skipped " + p));
 		log.info(title() + ": " + result.matched() + " images evaluated (" + result.segmented() + " with label " +
 			"images, " + result.localized() + " with boxes), " + result.problems().size() + " skipped");
-		final ResultsTable table = table(result.report());
-		if (headless()) evaluation = table;
-		else table.show(CommandText.EVALUATION_TITLE);
-		if (show_plot) plot = plot(result.report());
+		evaluation = table(result.report(), ImageJOutputs.results());
+		ImageJOutputs.showResults(evaluation);
+		if (show_plot) {
+			plot = plot(result.report());
+			ImageJOutputs.show(plot);
+		}
+		published("evaluation", "plot");
 	}
 
 	/** One row per score, in percent: IoU per class (background first), mIoU, then localization. */
 	static ResultsTable table(final EvaluationReport report) {
-		final ResultsTable table = new ResultsTable();
+		return table(report, new ResultsTable());
+	}
+
+	static ResultsTable table(final EvaluationReport report, final ResultsTable table) {
 		final double[] iou = report.classIoU();
 		for (int c = 0; c < iou.length; c++) row(table, "IoU " + report.classNames().get(c), iou[c]);
 		row(table, "mIoU", report.meanIoU());

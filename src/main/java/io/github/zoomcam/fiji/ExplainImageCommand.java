@@ -3,6 +3,7 @@ package io.github.zoomcam.fiji;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Roi;
+import ij.io.FileInfo;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 import io.github.zoomcam.engine.BundleManifest;
@@ -10,18 +11,23 @@ import io.github.zoomcam.engine.ExplainMonitor;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageExplanation;
+import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.pipeline.ExplainSettings;
 import io.github.zoomcam.pipeline.ImageChecks;
 import io.github.zoomcam.pipeline.ImageConversion;
 import io.github.zoomcam.pipeline.PseudoLabelOutputs;
+import io.github.zoomcam.pipeline.TiffIntegrity;
 import io.github.zoomcam.labels.ImageAnnotation;
 import io.github.zoomcam.pipeline.tiling.MemoryBudget;
 import io.github.zoomcam.pipeline.tiling.TileGrid;
 import io.github.zoomcam.pipeline.tiling.TileSource;
 import io.github.zoomcam.pipeline.tiling.TiledExplainer;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,13 +59,17 @@ public class ExplainImageCommand extends ExplainingCommand {
 	@Parameter(label = CommandText.SHOW_TABLE, persist = false)
 	private boolean show_table = true;
 
+	/*
+	 * The outputs are also given to ImageJ by the command itself (ImageJOutputs), under the titles
+	 * "<image> heatmaps", "<image> <method>" and "<image> labels", and the rows go to ImageJ's Results table,
+	 * so that macros find them in the GUI and headless; scripts read them here.
+	 */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus heatmaps;
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus map;
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus label_image;
-	/** Set in headless runs only; with a display the table is shown as ImageJ's Results window. */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ResultsTable results;
 
@@ -81,7 +91,11 @@ public class ExplainImageCommand extends ExplainingCommand {
 		}
 		final BundleManifest manifest = ModelBundle.readManifest(modelPath());
 		final ExplainSettings settings = settings(manifest);
-		ImageChecks.requireChannels(image, manifest);
+		ImageChecks.require(image, manifest);
+		final String incomplete = sourceFileProblem();
+		if (incomplete != null) {
+			throw new ZoomCamException(incomplete + "; the image shows zeros where its pixels are missing");
+		}
 		final List<int[]> positions = positions();
 		final ModelBundle bundle = bundle();
 		final ExplainOptions options = settings.options().toBuilder().layerMapsAtOriginalSize(settings.layerMaps()
@@ -95,25 +109,34 @@ public class ExplainImageCommand extends ExplainingCommand {
 				"(tile=none resizes it to the model input instead); Esc stops");
 			IJ.resetEscape();
 		}
-		final ResultsTable table = show_table ? ResultsTable.getResultsTable() : null;
-		if (table != null) table.reset();
+		final ResultsTable table = show_table ? ImageJOutputs.results() : null;
 		final ExplainOutputs outputs = new ExplainOutputs(image, settings.mainMethod(), settings.opacity(), positions
 			.size());
+		final List<String> flatPlanes = new ArrayList<>();
 		for (int i = 0; i < positions.size(); i++) {
 			if (isCanceled()) return;
 			final int z = positions.get(i)[0];
 			final int t = positions.get(i)[1];
 			status.showStatus(i, positions.size(), "Zoom-CAM: explaining " + image.getTitle());
-			final ExplainResult result = grid == null ? bundle.explainer().explain(List.of(ImageConversion.toInput(image,
-				image.getTitle(), z, t)), options, monitor()) : new TiledExplainer(bundle.explainer(),
-					TiledExplainer.DEFAULT_TILE_BATCH).explain(TileSource.of(image, image.getTitle(), z, t), grid, settings
-						.options(), options.layerMapsAtOriginalSize(), targets -> MemoryBudget.require(image.getTitle(), image
-							.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest, (long) image.getWidth() * image
-								.getHeight(), targets * positions.size(), true)), tileMonitor(i, positions.size()));
+			// A large image is never converted whole: its flatness is read from its pixels, its tiles from views.
+			final ImageInput input = grid == null ? ImageConversion.toInput(image, image.getTitle(), z, t) : null;
+			final String flat = input != null ? ImageChecks.flatness(input) : ImageChecks.flatness(image, image
+				.getTitle(), z, t);
+			if (flat != null) {
+				outputs.note(z, t, flat);
+				flatPlanes.add(flat);
+				continue;
+			}
+			final ExplainResult result = grid == null ? bundle.explainer().explain(List.of(input), options, monitor())
+				: new TiledExplainer(bundle.explainer(), TiledExplainer.DEFAULT_TILE_BATCH).explain(TileSource.of(image,
+					image.getTitle(), z, t), grid, settings.options(), options.layerMapsAtOriginalSize(), targets ->
+						MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(
+							manifest, (long) image.getWidth() * image.getHeight(), targets * positions.size(), true)),
+					tileMonitor(i, positions.size()));
 			final ImageExplanation explanation = result.images().get(0);
 			explanation.warnings().forEach(w -> log.warn(w));
 			if (explanation.targets().isEmpty()) {
-				outputs.note(z, t, "no class reached the target " + target);
+				outputs.note(z, t, "no class reached the target " + targetText());
 				continue;
 			}
 			final ImageAnnotation annotation = PseudoLabelOutputs.annotate(explanation, settings.mainMethod(), settings
@@ -123,18 +146,41 @@ public class ExplainImageCommand extends ExplainingCommand {
 		status.showProgress(positions.size(), positions.size());
 		outputs.notes().forEach(n -> log.info(title() + ": " + n));
 		if (outputs.notes().size() == positions.size()) {
+			if (flatPlanes.size() == positions.size()) {
+				throw new ZoomCamException(positions.size() == 1 ? flatPlanes.get(0) : "every plane of " + image
+					.getTitle() + " is flat: nothing to explain, no labels given");
+			}
 			throw new ZoomCamException("nothing to show: no class of " + image.getTitle() + " reached the target '" +
-				target + "'; lower the probability or name classes");
+				targetText() + "'" + (flatPlanes.isEmpty() ? "" : " (" + flatPlanes.size() + " flat plane(s) left out)") +
+				"; lower the probability or name classes");
 		}
 		if (show_heatmaps) heatmaps = outputs.heatmaps();
 		if (show_map) map = outputs.maps();
 		if (show_labels) label_image = outputs.labels();
 		if (show_overlay) image.setOverlay(outputs.mergedOverlay());
 		if (add_to_roi_manager) addToRoiManager(outputs.rois());
-		if (table != null) {
-			if (headless()) results = table;
-			else table.show(CommandText.RESULTS_TITLE);
-		}
+		if (table != null) results = table;
+		publish();
+	}
+
+	/** Gives the outputs to ImageJ (images by title, rows in the Results table), the input image current. */
+	private void publish() {
+		ImageJOutputs.show(heatmaps);
+		ImageJOutputs.show(map);
+		ImageJOutputs.show(label_image);
+		if (results != null) ImageJOutputs.showResults(results);
+		published("heatmaps", "map", "label_image", "results");
+	}
+
+	/**
+	 * Why the file the image was opened from is incomplete (a truncated TIFF), or null: ImageJ's and
+	 * Bio-Formats' readers fill the missing pixels with zeros.
+	 */
+	private String sourceFileProblem() {
+		final FileInfo info = image.getOriginalFileInfo();
+		if (info == null || info.directory == null || info.fileName == null || info.directory.isEmpty()) return null;
+		final Path file = Paths.get(info.directory, info.fileName);
+		return Files.isRegularFile(file) ? TiffIntegrity.problem(file) : null;
 	}
 
 	/** Per-tile progress in the status bar ("plane 2/3" for stacks); Esc or cancelling stops between batches. */

@@ -95,7 +95,7 @@ final class ExplainOutputs {
 	}
 
 	ImagePlus heatmaps() {
-		return heat(heatmaps, image.getShortTitle() + " heatmaps");
+		return heat(heatmaps, image.getShortTitle() + CommandText.HEATMAPS_SUFFIX);
 	}
 
 	ImagePlus maps() {
@@ -104,7 +104,7 @@ final class ExplainOutputs {
 
 	ImagePlus labels() {
 		if (labels == null) return null;
-		final ImagePlus imp = new ImagePlus(image.getShortTitle() + " labels", labels);
+		final ImagePlus imp = new ImagePlus(image.getShortTitle() + CommandText.LABELS_SUFFIX, labels);
 		imp.setCalibration(calibration());
 		int max = 1;
 		for (int s = 1; s <= labels.getSize(); s++) max = Math.max(max, (int) labels.getProcessor(s).getMax());

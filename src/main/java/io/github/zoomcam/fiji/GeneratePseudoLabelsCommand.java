@@ -12,6 +12,7 @@ import io.github.zoomcam.pipeline.ImageFolders;
 import io.github.zoomcam.pipeline.ResultStore;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -44,7 +45,7 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 	@Parameter(label = CommandText.SERIES, description = CommandText.SERIES_HELP, min = "1", persist = false)
 	private int series = CommandText.SERIES_DEFAULT;
 
-	/** One row per image; set in headless runs only (with a display the table is shown). */
+	/** One row per image, in ImageJ's Results table (shown with a display; what macros read headless). */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ResultsTable summary;
 
@@ -54,8 +55,24 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 	}
 
 	protected void validateOutput() {
-		validated("output_folder", output_folder != null && output_folder.isFile() ? "output folder " +
-			output_folder + " is a file; choose a folder" : null);
+		validated("output_folder", outputProblem(output_folder));
+	}
+
+	/**
+	 * What the dialog can tell about the output folder without writing: a file, or a folder (or the
+	 * nearest existing parent of one to be made) that this user may not write to. The run itself writes a
+	 * probe file before any model work (ResultStore).
+	 */
+	static String outputProblem(final File folder) {
+		if (folder == null || folder.getPath().isBlank()) return null;
+		if (folder.isFile()) return "output folder " + folder + " is a file; choose a folder";
+		Path existing = folder.toPath().toAbsolutePath().normalize();
+		while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+		if (existing != null && (!Files.isDirectory(existing) || !Files.isWritable(existing))) {
+			return "output folder " + folder + " cannot be written (" + existing + " is " + (Files.isDirectory(
+				existing) ? "read-only" : "a file") + "); choose a writable folder";
+		}
+		return null;
 	}
 
 	@Override
@@ -78,8 +95,10 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 			throw new ZoomCamException("no file in " + input_folder + (recursive ? " or its sub-folders" : "") +
 				" matches '" + file_pattern + "'");
 		}
-		final ResultsTable table = new ResultsTable();
+		// The output folder first: a read-only, unmakeable or busy folder fails before any model work.
 		try (ResultStore store = ResultStore.exclusive(out)) {
+			final ResultsTable table = ImageJOutputs.results();
+			summary = table;
 			final ModelBundle bundle = bundle();
 			log.info(title() + ": " + files.size() + " images, model " + manifest.name() + ", " + bundle.runtime());
 			IJ.resetEscape();
@@ -89,8 +108,8 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 			if (result.cancelled()) log.warn(line + (isCanceled() ? " (" + getCancelReason() + ")" : ""));
 			else log.info(line);
 		}
-		if (headless()) summary = table;
-		else table.show(CommandText.SUMMARY_TITLE);
+		ImageJOutputs.showResults(summary);
+		published("summary");
 	}
 
 	/** Status bar, log lines and the summary table; Esc or cancelling stops between images. */
@@ -112,8 +131,10 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 			table.addValue("classes", BatchRunner.classList(o));
 			table.addValue("instances", o.instances());
 			table.addValue("message", o.message());
+			table.addValue("opener", o.opener() == null ? "" : o.opener());
 			o.warnings().forEach(w -> log.warn(title() + ": " + w));
-			final String line = title() + ": [" + (o.index() + 1) + "/" + total + "] " + name + ": " + switch (o
+			final String line = title() + ": [" + (o.index() + 1) + "/" + total + "] " + name + (o.opener() == null ? ""
+				: " (" + o.opener() + ")") + ": " + switch (o
 				.status()) {
 				case EXPLAINED -> (o.classes().isEmpty() ? o.message() : BatchRunner.classList(o)) + "; " + o.instances() +
 					" instance(s)";

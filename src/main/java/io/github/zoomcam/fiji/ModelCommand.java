@@ -17,7 +17,7 @@ import org.scijava.widget.FileWidget;
 abstract class ModelCommand extends ZoomCamCommand {
 
 	@Parameter(label = CommandText.MODEL, description = CommandText.MODEL_HELP, required = false,
-		style = FileWidget.FILE_AND_DIRECTORY_STYLE, validater = "validateModel")
+		style = FileWidget.FILE_AND_DIRECTORY_STYLE, validater = "validateModel", callback = "modelChanged")
 	protected File model;
 	@Parameter(label = CommandText.DEVICE, description = CommandText.DEVICE_HELP, persist = false)
 	protected String device = CommandText.DEVICE_DEFAULT;
@@ -29,6 +29,12 @@ abstract class ModelCommand extends ZoomCamCommand {
 			final Path fallback = zoomCam == null ? null : zoomCam.defaultModel();
 			if (fallback != null) model = fallback.toFile();
 		}
+		modelChanged();
+	}
+
+	/** Called when the dialog's model changes and by the initializer; subclasses describe the model. */
+	protected void modelChanged() {
+		// nothing to describe here
 	}
 
 	protected void validateModel() {

@@ -32,5 +32,7 @@ public class ModelInfoCommand extends ModelCommand {
 		info = ModelReport.describe(bundle);
 		self_test_passed = bundle.selfTest().passed();
 		if (headless()) log.info(info);
+		// for scripts; SciJava has no display for a boolean ("Ignoring unsupported output" headless)
+		published("self_test_passed");
 	}
 }

@@ -117,6 +117,17 @@ abstract class ZoomCamCommand extends DynamicCommand {
 		if (item != null) item.setChoices(values);
 	}
 
+	/**
+	 * Marks outputs as handled: the command has given them to ImageJ itself ({@link ImageJOutputs}), so
+	 * SciJava's display postprocessor neither shows them a second time nor warns that it cannot show them
+	 * headless. Their values stay readable by scripts.
+	 */
+	protected final void published(final String... outputs) {
+		for (final String name : outputs) {
+			if (getInfo().getOutput(name) != null) resolveOutput(name);
+		}
+	}
+
 	protected static boolean headless() {
 		return GraphicsEnvironment.isHeadless();
 	}

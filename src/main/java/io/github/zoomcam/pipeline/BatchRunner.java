@@ -10,6 +10,8 @@ import io.github.zoomcam.engine.Explainer;
 import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
+import io.github.zoomcam.engine.Prediction;
+import io.github.zoomcam.engine.Timings;
 import io.github.zoomcam.pipeline.tiling.MemoryBudget;
 import io.github.zoomcam.pipeline.tiling.RawMapStore;
 import io.github.zoomcam.pipeline.tiling.TileGrid;
@@ -50,9 +52,11 @@ public final class BatchRunner {
 	 * @param instances pseudo-label instances written (0 without pseudo-labels)
 	 * @param warnings one-line warnings about the image (e.g. only its first plane was explained)
 	 * @param millis engine time for the image (its share of a batch)
+	 * @param opener the reader that opened the file ({@link ImageFiles#BIO_FORMATS_OPENER} or
+	 *        {@link ImageFiles#IMAGEJ_OPENER}), null when it was not opened
 	 */
 	public record Outcome(int index, Path source, String folder, Status status, String message,
-		List<ClassScore> classes, int instances, List<String> warnings, double millis)
+		List<ClassScore> classes, int instances, List<String> warnings, double millis, String opener)
 	{
 
 		public Outcome {
@@ -60,10 +64,17 @@ public final class BatchRunner {
 			warnings = List.copyOf(warnings);
 		}
 
+		public Outcome(final int index, final Path source, final String folder, final Status status,
+			final String message, final List<ClassScore> classes, final int instances, final List<String> warnings,
+			final double millis)
+		{
+			this(index, source, folder, status, message, classes, instances, warnings, millis, null);
+		}
+
 		static Outcome of(final int index, final Path source, final String folder, final Status status,
 			final String message)
 		{
-			return new Outcome(index, source, folder, status, message, List.of(), 0, List.of(), 0);
+			return new Outcome(index, source, folder, status, message, List.of(), 0, List.of(), 0, null);
 		}
 	}
 
@@ -167,22 +178,42 @@ public final class BatchRunner {
 		return settingsHash;
 	}
 
-	/** An image read and checked, waiting for the engine. */
+	/**
+	 * An image read and checked, waiting for the engine.
+	 *
+	 * @param flat the note of an image whose pixels all have one value (classified, given no labels), else null
+	 */
 	private record Job(int index, Path path, String folder, SourceFile source, ImagePlus image, ImageInput input,
-		TileGrid grid, List<String> warnings)
+		TileGrid grid, List<String> warnings, String flat)
 	{}
 
+	/**
+	 * One input file with the name of its result folder.
+	 *
+	 * @param folder chosen by {@link ResultStore#folderNames} over the whole list the file belongs to
+	 */
+	public record Input(Path source, String folder) {}
+
+	/** Explains every file, naming result folders by {@link ResultStore#folderNames} over {@code sources}. */
 	public Summary run(final List<Path> sources, final Listener listener) {
 		final Map<Path, String> names = ResultStore.folderNames(sources);
-		final int total = sources.size();
+		return runNamed(sources.stream().map(p -> new Input(p, names.get(p))).toList(), listener);
+	}
+
+	/**
+	 * Explains inputs whose folder names were chosen over a larger list: a Spark task runs one slice of a
+	 * screen, and its folders must be named as a single run over the whole screen would name them.
+	 */
+	public Summary runNamed(final List<Input> inputs, final Listener listener) {
+		final int total = inputs.size();
 		final List<Outcome> outcomes = new ArrayList<>();
 		listener.started(total, store.root());
 		final List<Job> pending = new ArrayList<>();
 		final Outcome[] byIndex = new Outcome[total];
 		int reported = 0;
 		for (int i = 0; i < total && !listener.cancelled(); i++) {
-			final Path path = sources.get(i);
-			final String folder = names.get(path);
+			final Path path = inputs.get(i).source();
+			final String folder = inputs.get(i).folder();
 			try {
 				final Job job = prepare(i, path, folder);
 				if (job == null) {
@@ -215,12 +246,17 @@ public final class BatchRunner {
 
 	/** Reads and checks one image, or returns null when its current result exists. */
 	private Job prepare(final int index, final Path path, final String folder) {
-		final SourceFile source = SourceFile.of(path);
-		if (!overwrite && store.isCurrent(folder, source, settingsHash)) return null;
-		final ImageFiles.Opened opened = ImageFiles.open(path, settings.series());
+		final SourceFile unread = SourceFile.of(path);
+		if (!overwrite && store.isCurrent(folder, unread, settingsHash)) return null;
+		final ImageFiles.Opened opened = ImageFiles.read(path, settings.series());
+		final SourceFile source = unread.withOpener(opened.opener(), opened.fallbackReason());
 		final ImagePlus image = opened.image();
 		ImageChecks.require(image, bundle.manifest());
 		final List<String> warnings = new ArrayList<>();
+		if (opened.fallbackReason() != null) {
+			warnings.add(path.getFileName() + " was read by " + opened.opener() + " because " + opened
+				.fallbackReason());
+		}
 		if (opened.seriesNote(path) != null) warnings.add(opened.seriesNote(path));
 		final int planes = image.getNSlices() * image.getNFrames();
 		if (planes > 1) {
@@ -229,14 +265,24 @@ public final class BatchRunner {
 		}
 		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), bundle.manifest().width(),
 			bundle.manifest().height());
+		final String name = path.getFileName().toString();
 		if (grid != null) {
+			// A large image is never converted whole: its flatness is read from its pixels.
+			final String flat = ImageChecks.flatness(image, name, 1, 1);
+			if (flat != null) {
+				// Nothing to explain: one tile stands for the image's class scores.
+				warnings.add(flat);
+				return new Job(index, path, folder, source, image, TileSource.of(image, name, 1, 1).tile(grid.tile(0)),
+					null, warnings, flat);
+			}
 			// Checked before any tile is explained; again once the number of classes is known.
-			MemoryBudget.require(path.getFileName().toString(), image.getWidth(), image.getHeight(), outputs(image,
-				settings.fewestTargets()));
-			return new Job(index, path, folder, source, image, null, grid, warnings);
+			MemoryBudget.require(name, image.getWidth(), image.getHeight(), outputs(image, settings.fewestTargets()));
+			return new Job(index, path, folder, source, image, null, grid, warnings, null);
 		}
-		final ImageInput input = ImageConversion.toInput(image, path.getFileName().toString(), 1, 1);
-		return new Job(index, path, folder, source, image, input, null, warnings);
+		final ImageInput input = ImageConversion.toInput(image, name, 1, 1);
+		final String flat = ImageChecks.flatness(input);
+		if (flat != null) warnings.add(flat);
+		return new Job(index, path, folder, source, image, input, null, warnings, flat);
 	}
 
 	/**
@@ -263,7 +309,7 @@ public final class BatchRunner {
 		final String note = (written.message().isEmpty() ? "" : written.message() + "; ") + "explained in " + job
 			.grid().describe();
 		return new Outcome(written.index(), written.source(), written.folder(), written.status(), note, written
-			.classes(), written.instances(), written.warnings(), written.millis());
+			.classes(), written.instances(), written.warnings(), written.millis(), written.opener());
 	}
 
 	private boolean layerMapsAtFullSize(final ImagePlus image) {
@@ -283,6 +329,10 @@ public final class BatchRunner {
 		final List<Job> original = new ArrayList<>();
 		final List<Job> input = new ArrayList<>();
 		for (final Job job : jobs) {
+			if (job.flat() != null) {
+				outcomes[job.index()] = classifyOnly(job);
+				continue;
+			}
 			final long pixels = (long) job.input().width() * job.input().height();
 			(settings.layerMaps().atOriginalSize(pixels) ? original : input).add(job);
 		}
@@ -322,6 +372,27 @@ public final class BatchRunner {
 		}
 	}
 
+	/**
+	 * A flat image: its class scores are written (result.json) with no explained class, so its label image is
+	 * all background and it has no boxes or ROIs; no map is computed from an image without structure.
+	 */
+	private Outcome classifyOnly(final Job job) {
+		try {
+			final Prediction p = explainer.predict(List.of(job.input())).get(0);
+			// The image's own size: a large flat image is classified on one of its tiles.
+			final ImageExplanation explanation = new ImageExplanation(job.input().name(), job.image().getWidth(), job
+				.image().getHeight(), p.logits(), p.probabilities(), List.of(), List.of(job.flat()));
+			final Outcome written = write(job, explanation, new ExplainResult(List.of(explanation), bundle.runtime(),
+				new Timings(0, 0, 0, 0, 0, 0)), 1);
+			if (written.status() != Status.EXPLAINED) return written;
+			return new Outcome(written.index(), written.source(), written.folder(), written.status(), job.flat(), List
+				.of(), 0, job.warnings(), 0, written.opener());
+		}
+		catch (final RuntimeException | OutOfMemoryError | StackOverflowError | LinkageError e) {
+			return Outcome.of(job.index(), job.path(), job.folder(), Status.FAILED, reason(job.path(), e));
+		}
+	}
+
 	/** Writes one result into a temporary folder and renames it into place. */
 	private Outcome write(final Job job, final ImageExplanation explanation, final ExplainResult result,
 		final int sharing)
@@ -335,7 +406,7 @@ public final class BatchRunner {
 		}
 		try {
 			final ResultFolder.Written written = ResultFolder.write(temporary, bundle, job.source(), job.image(), 1,
-				explanation, result, settings, settingsHash, sharing);
+				explanation, result, settings, settingsHash);
 			store.commit(temporary, job.folder());
 			final List<ClassScore> classes = explanation.targets().stream().map(t -> new ClassScore(t.className(), t
 				.probability())).toList();
@@ -344,7 +415,7 @@ public final class BatchRunner {
 			final int instances = written.instances();
 			final String note = explanation.targets().isEmpty() ? "no class reached the target" : "";
 			return new Outcome(job.index(), job.path(), job.folder(), Status.EXPLAINED, note, classes, instances,
-				warnings, result.timings().totalMs() / sharing);
+				warnings, result.timings().totalMs() / sharing, job.source().opener());
 		}
 		catch (final RuntimeException | OutOfMemoryError | StackOverflowError | LinkageError e) {
 			store.abort(temporary);

@@ -8,6 +8,7 @@ import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainOptions.ScoreCamSettings;
+import io.github.zoomcam.engine.OutputKind;
 import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.Keep;
@@ -163,7 +164,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		if (gradcamLayer.isEmpty() && named && layers.size() == 1 && methods.stream().noneMatch(CamMethod::multiLayer)) {
 			gradcamLayer = layers.get(0);
 		}
-		final TargetSpec targets = TargetSpec.parse(listText(values.get(TARGET)));
+		final TargetSpec targets = targets(values.get(TARGET), manifest);
 		final ExplainOptions options = ExplainOptions.builder().methods(methods).layers(layers).targets(targets)
 			.aggregation(Aggregation.parse(values.get(AGGREGATION))).gradcamLayer(gradcamLayer).scoreCam(
 				new ScoreCamSettings(integer(values, SCORECAM_CHANNELS, 0), integer(values, SCORECAM_BATCH, 1))).build();
@@ -172,6 +173,39 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		final Tiling tiling = Tiling.parse(values.get(TILE), values.get(OVERLAP), values.get(SCALE));
 		return new ExplainSettings(methods, options, LayerMaps.parse(values.get(LAYER_MAPS)), annotation, number(values,
 			OPACITY), tiling, integer(values, SERIES, 1));
+	}
+
+	/** The target text meaning "follow the model": {@link #modelDefaultTargets}. */
+	public static final String DEFAULT_TARGET = "default";
+
+	/**
+	 * What the model itself calls a detection: every class with probability >= 0.5 for a multi-label
+	 * (sigmoid) model, the best class for a single-label (softmax) one.
+	 */
+	public static TargetSpec modelDefaultTargets(final BundleManifest manifest) {
+		return manifest.output() == OutputKind.SIGMOID ? new TargetSpec.ProbabilityAtLeast(0.5) : TargetSpec.TOP1;
+	}
+
+	/**
+	 * Parses a target: {@value #DEFAULT_TARGET}, top1, topK, p>=P, or class names separated by ',' or ';'; a
+	 * list with an empty item ("nucleus,,ring", ",") is refused rather than read as fewer classes.
+	 */
+	public static TargetSpec targets(final String text, final BundleManifest manifest) {
+		final String t = text == null ? "" : text.trim();
+		if (t.isEmpty()) {
+			throw new ZoomCamException("no target given; use default, top1, topK (e.g. top3), p>=P (e.g. p>=0.5) or " +
+				"class names (this model's classes: " + String.join(", ", manifest.classes()) + ")");
+		}
+		if (t.equalsIgnoreCase(DEFAULT_TARGET)) return modelDefaultTargets(manifest);
+		if (t.indexOf(',') >= 0 || t.indexOf(';') >= 0) {
+			for (final String item : t.split("[,;]", -1)) {
+				if (item.isBlank()) {
+					throw new ZoomCamException("target list '" + text + "' has an empty item; give class names separated " +
+						"by ',' (this model's classes: " + String.join(", ", manifest.classes()) + ")");
+				}
+			}
+		}
+		return TargetSpec.parse(listText(t));
 	}
 
 	private static AnnotationOptions annotation(final Map<String, String> values, final CamMethod method) {
@@ -240,7 +274,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		final Map<String, String> d = new LinkedHashMap<>();
 		d.put(METHOD, CamMethod.ZOOMCAM.id());
 		d.put(LAYERS, "default");
-		d.put(TARGET, "top1");
+		d.put(TARGET, DEFAULT_TARGET);
 		d.put(AGGREGATION, "max");
 		d.put(GRADCAM_LAYER, "default");
 		d.put(SCORECAM_CHANNELS, String.valueOf(ScoreCamSettings.DEFAULT_CHANNELS));

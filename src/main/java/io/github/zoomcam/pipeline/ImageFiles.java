@@ -4,6 +4,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import io.github.zoomcam.core.ZoomCamException;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,26 +12,38 @@ import java.nio.file.Path;
 /**
  * The one image opener of the plugin: Bio-Formats (loci.plugins.BF, shipped with every Fiji) when it is
  * on the classpath, ImageJ's own opener otherwise. Bio-Formats is called reflectively because its
- * readers are not on Maven Central.
+ * readers are not on Maven Central. A TIFF is first checked for completeness ({@link TiffIntegrity}):
+ * both readers fill the pixels of a truncated file with zeros without a word. Of a multi-series file
+ * (.czi, .lif, ...) only the chosen series is read, through the importer's options.
  */
 public final class ImageFiles {
 
 	static final String BIO_FORMATS = "loci.plugins.BF";
 	static final String IMPORTER_OPTIONS = "loci.plugins.in.ImporterOptions";
 	static final String IMAGE_READER = "loci.formats.ImageReader";
+	/** Opener names, as logged and written to result.json. */
+	public static final String BIO_FORMATS_OPENER = "Bio-Formats";
+	public static final String IMAGEJ_OPENER = "ImageJ";
 
 	private ImageFiles() {}
 
 	/**
-	 * An opened file.
+	 * An opened file and how it was read.
 	 *
 	 * @param image the chosen series (the file itself where there are no series)
+	 * @param opener {@link #BIO_FORMATS_OPENER} or {@link #IMAGEJ_OPENER}
+	 * @param fallbackReason why Bio-Formats did not read it when ImageJ's opener did (one line), else null
 	 * @param series 1-based series that was opened
 	 * @param seriesCount series in the file; 1 where the file has none or they could not be counted
 	 */
-	public record Opened(ImagePlus image, int series, int seriesCount) {
+	public record Opened(ImagePlus image, String opener, String fallbackReason, int series, int seriesCount) {
 
-		/** "a.czi has 3 series; series 1 is explained (series=2 to 3 choose another)", or null for one series. */
+		/** A file of one series. */
+		public Opened(final ImagePlus image, final String opener, final String fallbackReason) {
+			this(image, opener, fallbackReason, 1, 1);
+		}
+
+		/** "a.czi has 3 series; series 1 is explained (...)", or null for a file of one series. */
 		public String seriesNote(final Path file) {
 			if (seriesCount <= 1) return null;
 			return file.getFileName() + " has " + seriesCount + " series; series " + series + " is explained (the " +
@@ -40,58 +53,74 @@ public final class ImageFiles {
 
 	/** Opens the first series of a file; fails with a one-line message naming the file. */
 	public static ImagePlus open(final Path file) {
-		return open(file, 1).image();
+		return read(file).image();
+	}
+
+	/** Opens the first series of a file and says which opener read it. */
+	public static Opened read(final Path file) {
+		return read(file, 1);
 	}
 
 	/**
-	 * Opens one series of a file (1-based; Bio-Formats reads only that series). Without Bio-Formats every
-	 * file has one series. Fails with a one-line message naming the file.
+	 * Opens one series of a file (1-based; Bio-Formats reads only that series) and says which opener read
+	 * it. Without Bio-Formats every file has one series. Fails with a one-line message naming the file.
 	 */
-	public static Opened open(final Path file, final int series) {
-		return open(file, series, BIO_FORMATS, IMPORTER_OPTIONS, IMAGE_READER);
+	public static Opened read(final Path file, final int series) {
+		return read(file, series, BIO_FORMATS, IMPORTER_OPTIONS, IMAGE_READER);
 	}
 
 	static ImagePlus open(final Path file, final String bioFormatsClass) {
-		return open(file, 1, bioFormatsClass, IMPORTER_OPTIONS, IMAGE_READER).image();
+		return read(file, bioFormatsClass).image();
 	}
 
-	static Opened open(final Path file, final int series, final String bioFormatsClass, final String optionsClass,
+	static Opened read(final Path file, final String bioFormatsClass) {
+		return read(file, 1, bioFormatsClass, IMPORTER_OPTIONS, IMAGE_READER);
+	}
+
+	static Opened read(final Path file, final int series, final String bioFormatsClass, final String optionsClass,
 		final String readerClass)
 	{
 		if (!Files.isRegularFile(file)) throw new ZoomCamException("image not found: " + file);
 		if (!Files.isReadable(file)) throw new ZoomCamException("image not readable (permissions): " + file);
 		if (series < 1) throw new ZoomCamException("series " + series + " does not exist; series are counted from 1");
-		ImagePlus image = null;
-		int count = 1;
+		final String incomplete = TiffIntegrity.problem(file);
+		if (incomplete != null) throw new ZoomCamException(incomplete);
+		String bioFormatsProblem = null;
 		final Method bf = bioFormats(bioFormatsClass);
 		if (bf != null) {
-			count = seriesCount(file, readerClass);
+			final int count = seriesCount(file, readerClass);
 			if (count > 0 && series > count) {
 				throw new ZoomCamException(file.getFileName() + " has " + count + " series; choose a series from 1 to " +
 					count);
 			}
 			try {
 				final ImagePlus[] images = openSeries(bf, file, series, optionsClass);
-				if (images != null && images.length > 0) image = images[0];
+				if (images != null && images.length > 0 && usable(images[0])) {
+					return new Opened(images[0], BIO_FORMATS_OPENER, null, series, Math.max(1, count));
+				}
+				bioFormatsProblem = "Bio-Formats found no image in it";
 			}
-			catch (final ReflectiveOperationException | RuntimeException e) {
-				image = null; // fall back to ImageJ's opener below (first series only)
+			catch (final InvocationTargetException e) {
+				bioFormatsProblem = "Bio-Formats: " + oneLine(e.getCause() == null ? e : e.getCause());
 			}
-			if (count < 1) count = 1;
-		}
-		if (image == null) {
-			if (series > 1) {
-				throw new ZoomCamException("cannot read series " + series + " of " + file + ": only Bio-Formats (in " +
-					"Fiji) reads series of a file; open it in Fiji to check");
+			catch (final ReflectiveOperationException | RuntimeException | LinkageError e) {
+				bioFormatsProblem = "Bio-Formats: " + oneLine(e);
 			}
-			image = IJ.openImage(file.toString());
-			count = 1;
 		}
-		if (image == null || image.getWidth() == 0 || image.getStack() == null || image.getStack().getSize() == 0) {
-			throw new ZoomCamException("cannot read image " + file + ": not a readable image format, or the file " +
-				"is damaged; open it in Fiji to check");
+		if (series > 1) {
+			throw new ZoomCamException("cannot read series " + series + " of " + file + ": only Bio-Formats (in Fiji) " +
+				"reads series of a file" + (bioFormatsProblem == null ? "" : " (" + bioFormatsProblem + ")") + "; open " +
+				"it in Fiji to check");
 		}
-		return new Opened(image, series, count);
+		final ImagePlus image = IJ.openImage(file.toString());
+		if (usable(image)) return new Opened(image, IMAGEJ_OPENER, bioFormatsProblem);
+		throw new ZoomCamException("cannot read image " + file + ": " + (bioFormatsProblem == null ? ""
+			: bioFormatsProblem + "; ") + "ImageJ's opener: not a readable image format, or the file is damaged; " +
+			"open it in Fiji to check");
+	}
+
+	private static boolean usable(final ImagePlus image) {
+		return image != null && image.getWidth() > 0 && image.getStack() != null && image.getStack().getSize() > 0;
 	}
 
 	/**
@@ -112,7 +141,7 @@ public final class ImageFiles {
 		optionsType.getMethod("setOpenAllSeries", boolean.class).invoke(options, false);
 		final Method seriesOn = optionsType.getMethod("setSeriesOn", int.class, boolean.class);
 		// The importer leaves series 0 on unless told otherwise.
-		for (int s = 0; s < Math.max(series, 1); s++) seriesOn.invoke(options, s, s == series - 1);
+		for (int s = 0; s < series; s++) seriesOn.invoke(options, s, s == series - 1);
 		final Method byOptions = byPath.getDeclaringClass().getMethod("openImagePlus", optionsType);
 		return (ImagePlus[]) byOptions.invoke(null, options);
 	}
@@ -149,6 +178,13 @@ public final class ImageFiles {
 		catch (final ReflectiveOperationException | LinkageError e) {
 			return null;
 		}
+	}
+
+	/** The kind and first line of an exception's message, at most 200 characters. */
+	static String oneLine(final Throwable e) {
+		final String message = e.getMessage() == null ? "" : e.getMessage().strip().lines().findFirst().orElse("");
+		final String text = e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+		return text.length() > 200 ? text.substring(0, 200) + "..." : text;
 	}
 
 	static Method bioFormats(final String className) {

@@ -62,14 +62,13 @@ public final class ResultFolder {
 	 * @param source the image file (recorded in result.json as the result's key)
 	 * @param image the opened image (calibration, and the plane shown under overlay.png)
 	 * @param plane 1-based stack index the maps were computed from
-	 * @param batch the engine call that produced {@code explanation} (runtime and timings)
+	 * @param batch the engine call that produced {@code explanation} (its runtime)
 	 * @param settings the settings; the first method makes heatmaps.tif and the pseudo-labels
 	 * @param settingsHash the key of {@code settings} with this bundle
-	 * @param batchSize images that shared that call
 	 */
 	public static Written write(final Path dir, final ModelBundle bundle, final SourceFile source,
 		final ImagePlus image, final int plane, final ImageExplanation explanation, final ExplainResult batch,
-		final ExplainSettings settings, final String settingsHash, final int batchSize)
+		final ExplainSettings settings, final String settingsHash)
 	{
 		final Map<CamMethod, Map<String, String>> files = writeHeatmaps(explanation, settings.methods(),
 			ResultStore.stem(source.path()), image.getCalibration(), dir);
@@ -90,7 +89,7 @@ public final class ResultFolder {
 		}
 		// result.json last: its presence marks a complete result folder.
 		AtomicFiles.writeString(dir.resolve(RESULT_JSON), ResultJson.of(bundle, source, explanation, batch, settings,
-			settingsHash, files, batchSize, classes));
+			settingsHash, files, classes));
 		return new Written(dir, files, annotation, classes);
 	}
 

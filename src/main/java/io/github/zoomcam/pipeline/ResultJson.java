@@ -9,7 +9,6 @@ import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.TargetExplanation;
-import io.github.zoomcam.engine.Timings;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.ClassAnnotation;
 import io.github.zoomcam.labels.Component;
@@ -18,7 +17,12 @@ import io.github.zoomcam.labels.ImageAnnotation;
 import java.util.List;
 import java.util.Map;
 
-/** The result.json written next to each image's heatmaps: enough to reproduce and audit the run. */
+/**
+ * The result.json written next to each image's heatmaps: enough to reproduce and audit the run. It holds
+ * nothing that changes from run to run (no timings, no dates), so the same image, model and settings give
+ * the same bytes whether the command line, Fiji or a Spark executor wrote it; timings go to progress lines
+ * and logs instead.
+ */
 public final class ResultJson {
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -27,28 +31,27 @@ public final class ResultJson {
 	private ResultJson() {}
 
 	/**
+	 * @param batch the engine call that explained the image (its runtime: engine, version, device)
 	 * @param source the image file the result was made from (its key)
 	 * @param settings what was asked; {@code settingsHash} is its key
 	 * @param heatmapFiles per method, the heatmap stack file name per explained class name
-	 * @param batchSize images that shared the batch whose timings are reported
 	 * @param annotation the pseudo-labels, or null when none were made
 	 */
 	public static String of(final ModelBundle bundle, final SourceFile source, final ImageExplanation image,
 		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
-		final Map<CamMethod, Map<String, String>> heatmapFiles, final int batchSize, final ImageAnnotation annotation)
+		final Map<CamMethod, Map<String, String>> heatmapFiles, final ImageAnnotation annotation)
 	{
-		return of(bundle, source, image, batch, settings, settingsHash, heatmapFiles, batchSize, annotation == null
-			? null : annotation.classes());
+		return of(bundle, source, image, batch, settings, settingsHash, heatmapFiles, annotation == null ? null
+			: annotation.classes());
 	}
 
 	/**
-	 * {@link #of(ModelBundle, SourceFile, ImageExplanation, ExplainResult, ExplainSettings, String, Map, int,
+	 * {@link #of(ModelBundle, SourceFile, ImageExplanation, ExplainResult, ExplainSettings, String, Map,
 	 * ImageAnnotation)} with the pseudo-labels as each class's annotation (null when none were made).
 	 */
 	public static String of(final ModelBundle bundle, final SourceFile source, final ImageExplanation image,
 		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
-		final Map<CamMethod, Map<String, String>> heatmapFiles, final int batchSize,
-		final List<ClassAnnotation> annotation)
+		final Map<CamMethod, Map<String, String>> heatmapFiles, final List<ClassAnnotation> annotation)
 	{
 		final JsonObject root = new JsonObject();
 		root.add("source", source.toJson());
@@ -108,17 +111,6 @@ public final class ResultJson {
 			scores.add(classes.get(i), s);
 		}
 		root.add("class_scores", scores);
-		final Timings t = batch.timings();
-		final JsonObject timings = new JsonObject();
-		timings.addProperty("batch_size", batchSize);
-		timings.addProperty("batch_preprocess_ms", t.preprocessMs());
-		timings.addProperty("batch_forward_ms", t.forwardMs());
-		timings.addProperty("batch_backward_ms", t.backwardMs());
-		timings.addProperty("batch_cam_ms", t.camMs());
-		timings.addProperty("batch_copy_ms", t.copyMs());
-		timings.addProperty("batch_total_ms", t.totalMs());
-		timings.addProperty("per_image_ms", t.totalMs() / batchSize);
-		root.add("timings", timings);
 		final JsonArray warnings = new JsonArray();
 		image.warnings().forEach(warnings::add);
 		root.add("warnings", warnings);

@@ -243,8 +243,13 @@ public final class ResultStore implements AutoCloseable {
 		closeQuietly(lockChannel);
 	}
 
-	/** Temporary and replaced result folders and half-written files that a killed run left behind. */
-	private void removeLeftovers() throws IOException {
+	/**
+	 * Removes the temporary and replaced result folders and half-written files that a killed run left
+	 * behind. Only the holder of the lock may: a Spark driver calls it again after its job, once no task of
+	 * the job writes any more, to remove what failed task attempts left.
+	 */
+	public void removeLeftovers() throws IOException {
+		if (lock == null) throw new IllegalStateException("only an exclusive store removes leftovers");
 		try (Stream<Path> entries = Files.list(root)) {
 			for (final Path p : entries.toList()) {
 				final String name = p.getFileName().toString();
@@ -270,7 +275,22 @@ public final class ResultStore implements AutoCloseable {
 			throw new ZoomCamException("cannot create output folder " + root + " (" + e.getMessage() +
 				"); choose a writable folder");
 		}
+		requireWritable(root);
 		return root;
+	}
+
+	/**
+	 * Creates and removes a file in the folder: a folder whose permissions, mount or quota refuse new files
+	 * is reported now, before any image is computed, not once per image afterwards.
+	 */
+	public static void requireWritable(final Path folder) {
+		try {
+			Files.delete(Files.createTempFile(folder, TEMPORARY_PREFIX + "probe-", ""));
+		}
+		catch (final IOException | SecurityException e) {
+			throw new ZoomCamException("cannot write to output folder " + folder + " (" + e.getClass().getSimpleName() +
+				(e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose a writable folder");
+		}
 	}
 
 	private static String holder(final Path lockFile) {

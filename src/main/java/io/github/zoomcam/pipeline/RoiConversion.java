@@ -23,6 +23,7 @@ import java.awt.image.IndexColorModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -70,8 +71,14 @@ public final class RoiConversion {
 	}
 
 	/**
+	 * Every entry of a ROI set carries this modification time (the first time the zip format can hold), so
+	 * the same ROIs always give the same bytes: a re-run, or another machine, writes an identical rois.zip.
+	 */
+	static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
+	/**
 	 * Writes an ImageJ ROI set (.zip of .roi files, the ROI Manager's format); names are made unique as
-	 * the ROI Manager requires.
+	 * the ROI Manager requires. The bytes depend only on the ROIs (fixed entry times, see {@link #ENTRY_TIME}).
 	 */
 	public static void writeRoiSet(final List<Roi> rois, final Path target) {
 		AtomicFiles.write(target, tmp -> {
@@ -81,7 +88,9 @@ public final class RoiConversion {
 					String name = roi.getName() == null ? "roi" : roi.getName();
 					String unique = name;
 					for (int k = 2; !used.add(unique); k++) unique = name + "-" + k;
-					zip.putNextEntry(new ZipEntry(unique + ".roi"));
+					final ZipEntry entry = new ZipEntry(unique + ".roi");
+					entry.setTimeLocal(ENTRY_TIME);
+					zip.putNextEntry(entry);
 					zip.write(RoiEncoder.saveAsByteArray(roi));
 					zip.closeEntry();
 				}

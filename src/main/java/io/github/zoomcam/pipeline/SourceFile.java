@@ -14,8 +14,20 @@ import java.nio.file.Path;
  * @param path absolute, normalised path
  * @param size bytes
  * @param modifiedMillis last modification, milliseconds since the epoch
+ * @param opener the reader that opened it (Bio-Formats or ImageJ), null before it is opened; not part of
+ *        the key
+ * @param openerNote why the preferred reader did not open it (Bio-Formats' error), or null
  */
-public record SourceFile(Path path, long size, long modifiedMillis) {
+public record SourceFile(Path path, long size, long modifiedMillis, String opener, String openerNote) {
+
+	public SourceFile(final Path path, final long size, final long modifiedMillis) {
+		this(path, size, modifiedMillis, null, null);
+	}
+
+	/** The same file, recorded as read by this opener. */
+	public SourceFile withOpener(final String name, final String note) {
+		return new SourceFile(path, size, modifiedMillis, name, note);
+	}
 
 	/** Reads size and modification time; a missing or unreadable file fails with one line. */
 	public static SourceFile of(final Path file) {
@@ -34,6 +46,8 @@ public record SourceFile(Path path, long size, long modifiedMillis) {
 		o.addProperty("path", path.toString());
 		o.addProperty("size", size);
 		o.addProperty("modified_ms", modifiedMillis);
+		if (opener != null) o.addProperty("opener", opener);
+		if (openerNote != null) o.addProperty("opener_note", openerNote);
 		return o;
 	}
 

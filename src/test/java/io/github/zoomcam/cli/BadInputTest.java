@@ -46,7 +46,11 @@ class BadInputTest {
 	}
 
 	private Path bundleCopy(final UnaryOperator<String> editJson) throws IOException {
-		final Path copy = tmp.resolve("bundle");
+		return bundleCopy("bundle", editJson);
+	}
+
+	private Path bundleCopy(final String name, final UnaryOperator<String> editJson) throws IOException {
+		final Path copy = tmp.resolve(name);
 		Files.createDirectories(copy);
 		try (Stream<Path> files = Files.list(Fixtures.BUNDLE)) {
 			for (final Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
@@ -88,7 +92,43 @@ class BadInputTest {
 	void corruptModelFile() throws IOException {
 		final Path b = bundleCopy(s -> s);
 		Files.writeString(b.resolve("model.pt"), "this is not torchscript");
-		assertOneLineError(explain(b, Fixtures.RGB_IMAGE.toString()), "could not be loaded as TorchScript");
+		assertOneLineError(explain(b, Fixtures.RGB_IMAGE.toString()), "model.pt is not the file", "model_sha256");
+		// a bundle exported before the checksums existed: the loader itself reports the damage
+		final Path old = bundleCopy("old", BadInputTest::withoutChecksums);
+		Files.writeString(old.resolve("model.pt"), "this is not torchscript");
+		assertOneLineError(explain(old, Fixtures.RGB_IMAGE.toString()), "could not be loaded as TorchScript");
+	}
+
+	private static String withoutChecksums(final String json) {
+		return json.replaceAll(",\\s*\"model_sha256\": \"[0-9a-f]+\"", "").replaceAll(
+			",\\s*\"layer_names_sha256\": \"[0-9a-f]+\"", "");
+	}
+
+	@Test
+	void renamedLayersAreRefusedAtLoad() throws IOException {
+		// the names were edited in zoomcam.json, consistently (layers and default_layers): model.pt cannot say
+		final Path b = bundleCopy(s -> s.replace("\"features.9\"", "\"conv4\""));
+		assertTrue(Files.readString(b.resolve("zoomcam.json")).contains("\"conv4\""), "the edit was made");
+		assertOneLineError(explain(b, Fixtures.RGB_IMAGE.toString()), "layer names in zoomcam.json", "conv4",
+			"layer_names_sha256", "export");
+		assertFalse(Files.exists(tmp.resolve("out").resolve("cells_rgb")), "nothing explained");
+		// without the checksum the names cannot be checked: loaded, with a warning that says how to fix it
+		final Path old = bundleCopy("old", BadInputTest::withoutChecksums);
+		final ExplainCliTest.Run r = explain(old, Fixtures.RGB_IMAGE.toString());
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.err().contains("records no layer_names_sha256") && r.err().contains("--stamp"), r.err());
+	}
+
+	@Test
+	void emptyItemsInLayerAndTargetListsAreRefused() throws IOException {
+		for (final String list : new String[] { ",", "features.9,,features.12", ";" }) {
+			assertOneLineError(explain(Fixtures.BUNDLE, "--layers", list, Fixtures.RGB_IMAGE.toString()), "empty item");
+		}
+		for (final String list : new String[] { ",", "nucleus,,ring", "nucleus;", " " }) {
+			final ExplainCliTest.Run r = explain(Fixtures.BUNDLE, "--target", list, Fixtures.RGB_IMAGE.toString());
+			assertOneLineError(r, "nucleus, rod, ring, puncta, debris");
+		}
+		assertNoOutputs();
 	}
 
 	@Test

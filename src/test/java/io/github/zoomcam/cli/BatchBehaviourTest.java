@@ -109,6 +109,53 @@ class BatchBehaviourTest {
 	}
 
 	@Test
+	void twoRunsWithOverwriteWriteByteIdenticalFolders() throws IOException {
+		final Path in = Files.createDirectories(tmp.resolve("in"));
+		final Path a = Files.copy(Fixtures.RGB_IMAGE, in.resolve("a.png"));
+		final Path b = Files.copy(Fixtures.GREY16_IMAGE, in.resolve("b.tif"));
+		final Path out = tmp.resolve("out");
+		final String[] args = { "--target", "top2", "--keep", "all", "--overwrite", a.toString(), b.toString() };
+
+		final ExplainCliTest.Run first = explain(out, args);
+		assertEquals(0, first.code(), first.err());
+		final java.util.Map<String, byte[]> before = contents(out);
+		final ExplainCliTest.Run second = explain(out, args);
+		assertEquals(0, second.code(), second.err());
+		assertTrue(second.err().contains("done: 2 explained, 0 skipped"), "--overwrite redid both\n" + second.err());
+		final java.util.Map<String, byte[]> after = contents(out);
+
+		assertEquals(before.keySet(), after.keySet());
+		assertTrue(before.keySet().containsAll(Set.of("a/result.json", "a/rois.zip", "a/overlay.png", "b/labels.tif",
+			"b/mask.tif", "b/boxes.csv")), before.keySet().toString());
+		assertEquals(2, before.keySet().stream().filter(f -> f.startsWith("a/heatmaps-")).count(), "two classes");
+		for (final String file : before.keySet()) {
+			assertTrue(java.util.Arrays.equals(before.get(file), after.get(file)), file + " differs between two runs");
+		}
+		// Entry times are what made rois.zip differ between runs; a fixed time is the fix, seen directly.
+		try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(out.resolve(
+			"a/rois.zip"))))
+		{
+			int entries = 0;
+			for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; entries++) {
+				assertEquals(java.time.LocalDateTime.of(1980, 1, 1, 0, 0), e.getTimeLocal(), e.getName());
+			}
+			assertTrue(entries >= 2, "an outline and a box at least");
+		}
+	}
+
+	/** Every file under a result folder (lock file and hidden names aside), by relative path. */
+	private static java.util.Map<String, byte[]> contents(final Path out) throws IOException {
+		final java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
+		try (Stream<Path> walk = Files.walk(out)) {
+			for (final Path p : walk.filter(Files::isRegularFile).toList()) {
+				final String relative = out.relativize(p).toString();
+				if (!relative.startsWith(".")) files.put(relative, Files.readAllBytes(p));
+			}
+		}
+		return files;
+	}
+
+	@Test
 	void sourcesWithTheSameStemGetDistinctFoldersWhateverTheOrder() throws IOException {
 		final Path png = Files.copy(Fixtures.RGB_IMAGE, tmp.resolve("good.png"));
 		final Path tif = Files.copy(Fixtures.GREY16_IMAGE, tmp.resolve("good.tif"));

@@ -79,7 +79,7 @@ class ExplainCliTest {
 		final JsonObject target = json.getAsJsonArray("targets").get(0).getAsJsonObject();
 		assertEquals((int) ref.get("targets").data()[0], target.get("index").getAsInt());
 		assertEquals(ref.get("t0_score").data()[0], target.get("score").getAsFloat(), 1e-5);
-		assertTrue(json.getAsJsonObject("timings").get("batch_total_ms").getAsDouble() > 0);
+		assertFalse(json.has("timings"), "timings change from run to run; they are not part of a result");
 		assertNoTemporaryFiles(out);
 	}
 

@@ -16,6 +16,8 @@ import org.scijava.Context;
 import org.scijava.app.StatusService;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
+import org.scijava.display.DisplayService;
+import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
@@ -44,11 +46,25 @@ final class CommandHarness implements AutoCloseable {
 	final CommandService commands;
 	final ModuleService modules;
 
+	/** Every message logged through SciJava's LogService, as "LEVEL message" (e.g. "WARN Ignoring ..."). */
+	final List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+
 	CommandHarness() {
+		// DisplayService: SciJava's display postprocessor runs after each command as in Fiji, so an output it
+		// cannot show headless is reported here as Fiji reports it ("Ignoring unsupported output").
 		context = new Context(CommandService.class, StatusService.class, LogService.class, PrefService.class,
-			ZoomCamService.class);
+			DisplayService.class, ZoomCamService.class);
 		commands = context.service(CommandService.class);
 		modules = context.service(ModuleService.class);
+		context.service(LogService.class).addLogListener(message -> logged.add(LogLevel.prefix(message.level())
+			.toUpperCase(java.util.Locale.ROOT) + " " + message.text()));
+	}
+
+	/** The logged lines containing a text. */
+	List<String> logged(final String text) {
+		synchronized (logged) {
+			return logged.stream().filter(l -> l.contains(text)).toList();
+		}
 	}
 
 	/** Our command with this menu label (the last menu path entry), e.g. "Explain Image...". */

@@ -1,6 +1,5 @@
 package io.github.zoomcam.fiji;
 
-import ij.ImagePlus;
 import ij.Macro;
 import ij.Menus;
 import ij.WindowManager;
@@ -16,16 +15,26 @@ import org.scijava.command.CommandInfo;
 import org.scijava.module.Module;
 
 /**
- * What imagej-legacy does for an ImageJ macro's run("Explain Image...", "key=value ..."), for tests: the
- * IJ1 interpreter finds the menu label in its command table and calls this plugin, which turns the macro
- * options into the command's inputs (Macro.getValue per parameter name), gives ImagePlus inputs the
- * active image, runs the command through the SciJava module layer, and registers image outputs with
- * ImageJ (as Fiji displays them) so that the macro can go on with them.
+ * What imagej-legacy does for an ImageJ macro's run("Explain Image...", "key=value ...") in a headless
+ * Fiji, for tests: the IJ1 interpreter finds the menu label in its command table and calls this plugin,
+ * which turns the macro options into the command's inputs (Macro.getValue per parameter name), gives
+ * ImagePlus inputs the active image, and runs the command through the SciJava module layer with pre- and
+ * postprocessing. It does nothing with the command's outputs: a headless Fiji does not hand ItemIO images
+ * or tables to ImageJ 1 either, so whatever the macro finds afterwards (images by title, the Results
+ * table) the command itself must have given to ImageJ.
  */
 public class MacroBridge implements PlugIn {
 
 	static volatile CommandHarness harness;
 	static final List<Module> runs = new ArrayList<>();
+	/** Values a test macro reports with call("io.github.zoomcam.fiji.MacroBridge.note", key, value). */
+	static final Map<String, String> notes = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/** For test macros: remembers a value the macro saw. */
+	public static String note(final String key, final String value) {
+		notes.put(key, value);
+		return value;
+	}
 
 	/** Puts the Zoom-CAM menu labels into ImageJ 1's command table, without building AWT menus. */
 	@SuppressWarnings("unchecked")
@@ -54,9 +63,6 @@ public class MacroBridge implements PlugIn {
 		}
 		if (CommandHarness.canceled(module)) {
 			throw new IllegalStateException(menuLabel + " was cancelled: " + CommandHarness.reason(module));
-		}
-		for (final Object output : module.getOutputs().values()) {
-			if (output instanceof ImagePlus image) image.show();
 		}
 	}
 }

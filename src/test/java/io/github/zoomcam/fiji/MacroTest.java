@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,14 +62,20 @@ class MacroTest {
 
 	@BeforeEach
 	void clean() {
+		// ImageJ lists (and removes) batch-mode images only while batch mode is on
+		final boolean batch = Interpreter.batchMode;
+		Interpreter.batchMode = true;
 		for (final int id : Interpreter.getBatchModeImageIDs()) {
 			final ImagePlus image = WindowManager.getImage(id);
 			if (image != null) Interpreter.removeBatchModeImage(image);
 		}
+		Interpreter.batchMode = batch;
 		WindowManager.setTempCurrentImage(null);
 		synchronized (MacroBridge.runs) {
 			MacroBridge.runs.clear();
 		}
+		MacroBridge.notes.clear();
+		harness.logged.clear();
 	}
 
 	static List<Path> macros() throws IOException {
@@ -141,12 +148,29 @@ class MacroTest {
 		return String.join(" + \" \" + ", parts);
 	}
 
-	private static void runMacro(final String name, final String argument) throws IOException {
-		final String code = Files.readString(MACROS.resolve(name), StandardCharsets.UTF_8);
+	/** Macro code that reports an expression's value to the test: note("nImages", nImages). */
+	private static String note(final String key, final String expression) {
+		return "call(\"" + MacroBridge.class.getName() + ".note\", \"" + key + "\", \"\" + " + expression + ");\n";
+	}
+
+	/**
+	 * Runs a macro file, followed by test code in the same macro, in ImageJ's interpreter in batch mode, as a
+	 * headless Fiji runs macros (no window exists; images are batch-mode images).
+	 */
+	private static void runMacro(final String name, final String argument, final String then) throws IOException {
+		final String code = Files.readString(MACROS.resolve(name), StandardCharsets.UTF_8) + "\n" + then;
 		final Interpreter interpreter = new Interpreter();
 		interpreter.setIgnoreErrors(true);
-		interpreter.run(code, argument);
+		final boolean batch = Interpreter.batchMode;
+		Interpreter.batchMode = true;
+		try {
+			interpreter.run(code, argument);
+		}
+		finally {
+			Interpreter.batchMode = batch;
+		}
 		assertFalse(interpreter.wasError(), () -> name + " failed: " + interpreter.getErrorMessage());
+		assertEquals(List.of(), harness.logged("unsupported output"), "SciJava shows no output itself");
 	}
 
 	private static Module lastRun(final String label) {
@@ -160,24 +184,42 @@ class MacroTest {
 	}
 
 	@Test
-	void explainActiveImageMacroRuns() throws IOException {
-		runMacro("explain_active_image.ijm", "");
+	void explainActiveImageMacroFindsTheOutputsByTitleAndReadsTheResults() throws IOException {
+		runMacro("explain_active_image.ijm", "", note("nImages", "nImages") + note("current", "getTitle()") +
+			"selectImage(\"img_00003 heatmaps\");\n" + note("heatmap slices", "nSlices") + note("heatmap bits",
+				"bitDepth()") + "selectImage(\"img_00003 zoomcam\");\n" + note("map slices", "nSlices") +
+			"selectImage(\"img_00003 labels\");\n" + note("label bits", "bitDepth()") + note("nResults", "nResults") +
+			note("Table.size", "Table.size") + note("class 0", "getResultString(\"class\", 0)") + note("x 0",
+				"getResult(\"x\", 0)") + note("Table class 0", "Table.getString(\"class\", 0)"));
 		final Module m = lastRun(CommandText.EXPLAIN);
 		assertFalse(CommandHarness.canceled(m), () -> CommandHarness.reason(m));
 		final ImagePlus image = (ImagePlus) m.getInput("image");
 		assertEquals("img_00003.tif", image.getTitle(), "the macro opened the sample");
 		assertNotNull(image.getOverlay());
+		final Map<String, String> seen = MacroBridge.notes;
+		// the opened sample and the three images the command made
+		assertEquals("4", seen.get("nImages"), seen.toString());
+		assertEquals("img_00003.tif", seen.get("current"), "the macro selected its image again");
+		// one class (rod) reaches p >= 0.5 on this sample: 10 layers and the fused map
+		assertEquals("11", seen.get("heatmap slices"));
+		assertEquals("32", seen.get("heatmap bits"));
+		assertEquals("1", seen.get("map slices"));
+		assertEquals("16", seen.get("label bits"));
 		final ResultsTable results = (ResultsTable) m.getOutput("results");
 		assertTrue(results.size() >= 1, "at least one class of the sample reaches p >= 0.5");
-		assertEquals(results.size(), ResultsTable.getResultsTable().size(), "the macro reads ImageJ's Results table");
-		assertNotNull(WindowManager.getImage(((ImagePlus) m.getOutput("heatmaps")).getID()), "outputs are " +
-			"registered with ImageJ");
+		assertEquals(String.valueOf(results.size()), seen.get("nResults"), "getResult reads the command's rows");
+		assertEquals(seen.get("nResults"), seen.get("Table.size"));
+		assertEquals("rod", seen.get("class 0"));
+		assertEquals("rod", seen.get("Table class 0"));
+		assertEquals(results.getValue("x", 0), Double.parseDouble(seen.get("x 0")));
 	}
 
 	@Test
-	void batchThenEvaluateMacrosRunHeadless() throws IOException {
+	void batchThenEvaluateMacrosReadTheirResultsTable() throws IOException {
 		final Path out = tmp.resolve("zoomcam out");
-		runMacro("batch_folder.ijm", "output=[" + out + "]");
+		runMacro("batch_folder.ijm", "output=[" + out + "]", note("nResults", "nResults") + note("status 0",
+			"getResultString(\"status\", 0)") + note("opener 0", "getResultString(\"opener\", 0)") + note("image 7",
+				"Table.getString(\"image\", 7)"));
 		final Module batch = lastRun(CommandText.GENERATE);
 		assertFalse(CommandHarness.canceled(batch), () -> CommandHarness.reason(batch));
 		final ResultsTable summary = (ResultsTable) batch.getOutput("summary");
@@ -185,13 +227,21 @@ class MacroTest {
 		for (int row = 0; row < summary.size(); row++) {
 			assertEquals("explained", summary.getStringValue("status", row), summary.getStringValue("message", row));
 		}
+		assertEquals("8", MacroBridge.notes.get("nResults"));
+		assertEquals("explained", MacroBridge.notes.get("status 0"));
+		assertEquals("ImageJ", MacroBridge.notes.get("opener 0"), "no Bio-Formats on the tests' classpath");
+		assertEquals("img_00007.tif", MacroBridge.notes.get("image 7"));
 		assertTrue(Files.isRegularFile(out.resolve("img_00000").resolve(ResultFolder.RESULT_JSON)));
 
-		runMacro("evaluate.ijm", "predictions=[" + out + "]");
+		runMacro("evaluate.ijm", "predictions=[" + out + "]", note("measure 0", "getResultString(\"measure\", 0)") +
+			note("nImages", "nImages") + note("plot", "getTitle()"));
 		final Module eval = lastRun(CommandText.EVALUATE);
 		assertFalse(CommandHarness.canceled(eval), () -> CommandHarness.reason(eval));
 		final ResultsTable scores = (ResultsTable) eval.getOutput("evaluation");
 		assertEquals("IoU background", scores.getStringValue("measure", 0));
+		assertEquals("IoU background", MacroBridge.notes.get("measure 0"), "the macro reads the evaluation");
+		assertEquals("1", MacroBridge.notes.get("nImages"), "the plot is the one image");
+		assertEquals("Per-class IoU (zoomcam)", MacroBridge.notes.get("plot"));
 		int mIoU = -1;
 		for (int row = 0; row < scores.size(); row++) {
 			if (scores.getStringValue("measure", row).equals("mIoU")) mIoU = row;
