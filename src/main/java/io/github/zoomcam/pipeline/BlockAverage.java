@@ -20,38 +20,42 @@ final class BlockAverage {
 		final int sw = (w + factor - 1) / factor;
 		final int sh = (h + factor - 1) / factor;
 		final boolean rgb = source instanceof ColorProcessor;
-		final int channels = rgb ? 3 : 1;
-		final double[][] sums = new double[channels][sw * sh];
-		final int[] counts = new int[sw * sh];
 		final int[] argb = rgb ? (int[]) source.getPixels() : null;
-		for (int y = 0; y < h; y++) {
-			final int row = (y / factor) * sw;
-			for (int x = 0; x < w; x++) {
-				final int o = row + x / factor;
-				counts[o]++;
-				if (rgb) {
-					final int c = argb[y * w + x];
-					sums[0][o] += (c >> 16) & 0xff;
-					sums[1][o] += (c >> 8) & 0xff;
-					sums[2][o] += c & 0xff;
-				}
-				else {
-					sums[0][o] += source.getf(y * w + x);
+		final float[] grey = rgb ? null : new float[sw * sh];
+		final int[] colour = rgb ? new int[sw * sh] : null;
+		// One output row at a time: the sums of one band of factor source rows.
+		final double[][] sums = new double[rgb ? 3 : 1][sw];
+		final int[] counts = new int[sw];
+		for (int oy = 0; oy < sh; oy++) {
+			for (final double[] s : sums) java.util.Arrays.fill(s, 0);
+			java.util.Arrays.fill(counts, 0);
+			for (int y = oy * factor; y < Math.min(h, (oy + 1) * factor); y++) {
+				for (int x = 0; x < w; x++) {
+					final int o = x / factor;
+					counts[o]++;
+					if (rgb) {
+						final int c = argb[y * w + x];
+						sums[0][o] += (c >> 16) & 0xff;
+						sums[1][o] += (c >> 8) & 0xff;
+						sums[2][o] += c & 0xff;
+					}
+					else {
+						sums[0][o] += source.getf(y * w + x);
+					}
 				}
 			}
+			for (int ox = 0; ox < sw; ox++) {
+				final int i = oy * sw + ox;
+				if (!rgb) {
+					grey[i] = (float) (sums[0][ox] / counts[ox]);
+					continue;
+				}
+				final int r = (int) Math.round(sums[0][ox] / counts[ox]);
+				final int g = (int) Math.round(sums[1][ox] / counts[ox]);
+				final int b = (int) Math.round(sums[2][ox] / counts[ox]);
+				colour[i] = 0xff000000 | r << 16 | g << 8 | b;
+			}
 		}
-		if (!rgb) {
-			final float[] mean = new float[sw * sh];
-			for (int i = 0; i < mean.length; i++) mean[i] = (float) (sums[0][i] / counts[i]);
-			return new FloatProcessor(sw, sh, mean);
-		}
-		final int[] mean = new int[sw * sh];
-		for (int i = 0; i < mean.length; i++) {
-			final int r = (int) Math.round(sums[0][i] / counts[i]);
-			final int g = (int) Math.round(sums[1][i] / counts[i]);
-			final int b = (int) Math.round(sums[2][i] / counts[i]);
-			mean[i] = 0xff000000 | r << 16 | g << 8 | b;
-		}
-		return new ColorProcessor(sw, sh, mean);
+		return rgb ? new ColorProcessor(sw, sh, colour) : new FloatProcessor(sw, sh, grey);
 	}
 }

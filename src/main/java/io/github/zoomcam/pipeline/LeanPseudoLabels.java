@@ -58,6 +58,9 @@ public final class LeanPseudoLabels {
 			throw new ZoomCamException(explanation.imageName() + ": " + width + "x" + height + " pixels are more than one " +
 				"Java array holds; its pseudo-labels cannot be made: crop the image");
 		}
+		// The maps are made; what the explanation left behind is garbage the labels can reuse (see
+		// TiledExplainer: memory taken from the system once stays taken).
+		System.gc();
 		final PseudoLabeler labeler = options.labeler();
 		final List<ClassAnnotation> classes = new ArrayList<>();
 		final List<float[]> maps = new ArrayList<>();
