@@ -105,9 +105,10 @@ public class ExplainImageCommand extends ExplainingCommand {
 		if (grid != null) {
 			MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest,
 				(long) image.getWidth() * image.getHeight(), settings.fewestTargets() * positions.size(), true));
+			// Reset first: an Esc pressed once the user is told it stops the run must stop it.
+			IJ.resetEscape();
 			log.info(title() + ": " + image.getTitle() + " is explained in " + grid.describe() + " at native resolution " +
 				"(tile=none resizes it to the model input instead); Esc stops");
-			IJ.resetEscape();
 		}
 		final ResultsTable table = show_table ? ImageJOutputs.results() : null;
 		final ExplainOutputs outputs = new ExplainOutputs(image, settings.mainMethod(), settings.opacity(), positions

@@ -100,8 +100,9 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 			final ResultsTable table = ImageJOutputs.results();
 			summary = table;
 			final ModelBundle bundle = bundle();
-			log.info(title() + ": " + files.size() + " images, model " + manifest.name() + ", " + bundle.runtime());
+			// Reset first: an Esc pressed once the run has said it started must stop it.
 			IJ.resetEscape();
+			log.info(title() + ": " + files.size() + " images, model " + manifest.name() + ", " + bundle.runtime());
 			final BatchRunner.Summary result = new BatchRunner(bundle.explainer(), settings, store, overwrite, 1).run(
 				files, new Listener(table));
 			final String line = title() + ": " + result.line() + "; results in " + out;
