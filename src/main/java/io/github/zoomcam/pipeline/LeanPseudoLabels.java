@@ -28,8 +28,15 @@ import java.util.List;
  * image, a float candidate map per class and copies of both (about 19 bytes per pixel for one class),
  * which for a 16384x16384 image is 5 GB on top of the map itself.
  *
- * <p>Used for images above {@link #MIN_PIXELS}; below, the general path runs (and with it any labelling
- * the labels package adds). Tests check that both give the same files.</p>
+ * <p>Used for images above {@link #MIN_PIXELS} in result folders ({@link ResultFolder#write}: command line,
+ * Generate Pseudo-Labels, Spark); below, and always in Fiji's Explain Image, the general path runs
+ * ({@link PseudoLabelOutputs#annotate}, the labels package's {@link io.github.zoomcam.labels.Annotator}).
+ * Tests check that both give the same files. This path reuses only the labels package's per-class
+ * {@link PseudoLabeler} (threshold, components, kept components) and the Annotator's fusion rule, rewritten
+ * here band by band: a labelling added to the Annotator (e.g. one guided by the image's pixels) does not
+ * reach images this large until it is added here too, with its memory counted in
+ * {@link io.github.zoomcam.pipeline.tiling.MemoryBudget} (a float copy of a 16384x16384 image is 1 GB).
+ * {@code image} is the full-resolution image the maps explain, {@code plane} its stack index.</p>
  */
 public final class LeanPseudoLabels {
 

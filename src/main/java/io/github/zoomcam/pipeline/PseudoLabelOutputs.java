@@ -43,7 +43,18 @@ public final class PseudoLabelOutputs {
 
 	private PseudoLabelOutputs() {}
 
-	/** Annotates every explained target of an image from the map of {@code method} (original size when computed). */
+	/**
+	 * Annotates every explained target of an image from the map of {@code method} (original size when computed).
+	 *
+	 * <p>The one entry point of pseudo-labelling for images up to {@link LeanPseudoLabels#MIN_PIXELS}, tiled or
+	 * not: a tiled image's {@code explanation} carries the stitched full-size fused maps (from
+	 * {@link io.github.zoomcam.pipeline.tiling.TiledExplainer}), so its labels are made on the whole image at once
+	 * and an object crossing tile borders is one component. Callers: {@link ResultFolder#write} (command line,
+	 * Generate Pseudo-Labels, Spark), which also holds the full-resolution image and the plane the maps explain,
+	 * and Fiji's Explain Image (image and z, t). A labelling guided by the image's pixels takes them from
+	 * there; per-layer maps of a tiled image are not stitched at full size unless asked
+	 * ({@code layer-maps original}), so only the fused map is there to label from.</p>
+	 */
 	public static ImageAnnotation annotate(final ImageExplanation image, final CamMethod method,
 		final AnnotationOptions options)
 	{
