@@ -79,7 +79,7 @@ final class TileBenchmarkCommand {
 
 	int run(final String[] args) {
 		final CliArgs a = new CliArgs("benchmark-tiles", args, Set.of("sizes", "seed", "model", "out", "tile-batch",
-			"miou-max", "rate-images", "java-opts", "device"), Set.of());
+			"miou-max", "rate-images", "java-opts", "device"), Set.of("mosaics-only"));
 		final List<Integer> sizes = Arrays.stream(a.get("sizes", "4096,16384").split(",")).map(String::trim).map(
 			Integer::parseInt).toList();
 		final long seed = a.integer("seed", (int) BenchmarkCommand.DEFAULT_SEED, 0);
@@ -94,6 +94,16 @@ final class TileBenchmarkCommand {
 		if (synth.channels() != 1) throw new ZoomCamException("benchmark-tiles builds grey mosaics; the model was " +
 			"trained on " + synth.channels() + "-channel images");
 
+		if (a.flag("mosaics-only")) {
+			// Writes (or keeps) the mosaics alone: a later run with the same sizes and seed reuses them.
+			for (final int size : sizes) {
+				if (size % synth.width() != 0) {
+					throw new ZoomCamException("size " + size + " is not a multiple of the " + synth.width() + " px images");
+				}
+				out.println(writeMosaic(size, seed, synth, outDir).image());
+			}
+			return 0;
+		}
 		final List<String> rows = new ArrayList<>();
 		final List<String> notes = new ArrayList<>();
 		final StringBuilder csv = new StringBuilder("size,tiles,target,exit,wall_s,cpu_s,engine_s,ms_per_mpx," +
@@ -195,6 +205,11 @@ final class TileBenchmarkCommand {
 	private Mosaic writeMosaic(final int size, final long seed, final SynthOptions synth, final Path outDir) {
 		final int tile = synth.width();
 		final int perRow = size / tile;
+		final Mosaic kept = keptMosaic(size, seed, synth, outDir);
+		if (kept != null) {
+			err.println("  mosaic " + size + ": kept from an earlier run (same seed and images)");
+			return kept;
+		}
 		final SyntheticImageGenerator generator = new SyntheticImageGenerator(synth);
 		final ImageProcessor pixels = synth.bitDepth() == 8 ? new ByteProcessor(size, size) : new ShortProcessor(size,
 			size);
@@ -233,7 +248,46 @@ final class TileBenchmarkCommand {
 		for (final SynthClass k : SynthClass.values()) if (present[k.index()]) classes.add(k.label());
 		final int[] truthLabels = new int[truth.length];
 		for (int i = 0; i < truth.length; i++) truthLabels[i] = truth[i] & 0xff;
+		AtomicFiles.writeString(stamp(size, outDir), stampText(size, seed, synth) + String.join(",", classes) + "\n");
 		return new Mosaic(size, image, size <= 8192 ? truthLabels : null, classes, perRow * perRow);
+	}
+
+	/** Records what a written mosaic was made from, so that a later run with the same inputs reuses it. */
+	private static Path stamp(final int size, final Path outDir) {
+		return outDir.resolve("mosaic-" + size + ".txt");
+	}
+
+	private static String stampText(final int size, final long seed, final SynthOptions synth) {
+		return "size " + size + ", seed " + seed + ", images " + synth + "\nclasses ";
+	}
+
+	/** The mosaic of an earlier run with the same size, seed and images (its files and stamp intact), or null. */
+	private static Mosaic keptMosaic(final int size, final long seed, final SynthOptions synth, final Path outDir) {
+		final Path image = outDir.resolve("mosaic-" + size + ".tif");
+		final Path labels = outDir.resolve("truth").resolve("labels").resolve("mosaic-" + size + ".tif");
+		try {
+			if (!Files.isRegularFile(image) || !Files.isRegularFile(labels) || !Files.isRegularFile(stamp(size, outDir))) {
+				return null;
+			}
+			final String text = Files.readString(stamp(size, outDir));
+			final String head = stampText(size, seed, synth);
+			if (!text.startsWith(head)) return null;
+			final List<String> classes = Arrays.stream(text.substring(head.length()).strip().split(",")).filter(c -> !c
+				.isEmpty()).toList();
+			int[] truth = null;
+			if (size <= 8192) {
+				final ImagePlus t = IJ.openImage(labels.toString());
+				if (t == null || t.getWidth() != size || t.getHeight() != size) return null;
+				final byte[] b = (byte[]) t.getProcessor().getPixels();
+				truth = new int[b.length];
+				for (int i = 0; i < b.length; i++) truth[i] = b[i] & 0xff;
+			}
+			final int perRow = size / synth.width();
+			return new Mosaic(size, image, truth, classes, perRow * perRow);
+		}
+		catch (final IOException | RuntimeException e) {
+			return null;
+		}
 	}
 
 	/**
