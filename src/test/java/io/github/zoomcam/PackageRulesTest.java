@@ -35,7 +35,7 @@ class PackageRulesTest {
 		ALLOWED.put("synth", List.of("io.github.zoomcam.core.", "ij.ImagePlus", "ij.ImageStack", "ij.io.",
 			"ij.process."));
 		ALLOWED.put("pipeline", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.",
-			"io.github.zoomcam.labels.", "io.github.zoomcam.synth.", "ij.", "com.google.gson."));
+			"io.github.zoomcam.labels.", "io.github.zoomcam.synth.", "ij.", "com.google.gson.", "net.imglib2."));
 		ALLOWED.put("fiji", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.", "io.github.zoomcam.labels.",
 			"io.github.zoomcam.pipeline.", "ij.", "org.scijava.", "net.imglib2.", "com.google.gson.", "org.slf4j."));
 		ALLOWED.put("cli", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.", "io.github.zoomcam.labels.",

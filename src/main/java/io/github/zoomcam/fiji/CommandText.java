@@ -105,6 +105,16 @@ final class CommandText {
 	static final String OPACITY = "Heatmap opacity in the overlay";
 	static final double OPACITY_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.OPACITY));
 
+	static final String TILE = "Tiles";
+	static final String TILE_HELP = "auto: images larger than the model input are explained in overlapping " +
+		"tiles at native resolution (scale image pixels per model pixel); none: the whole image is resized to " +
+		"the model input; a number: tiles of that many image pixels";
+	static final String TILE_DEFAULT = DEFAULTS.get(ExplainSettings.TILE);
+	static final String OVERLAP = "Tile overlap (fraction of a tile)";
+	static final double OVERLAP_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.OVERLAP));
+	static final String SCALE = "Scale (image pixels per model pixel)";
+	static final double SCALE_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.SCALE));
+
 	// -- Explain Image --
 
 	static final String IMAGE = "Image";
@@ -130,6 +140,10 @@ final class CommandText {
 	static final String OUTPUT_FOLDER_HELP = "One sub-folder per image: heatmaps.tif, mask.tif, labels.tif, " +
 		"instances.tif, rois.zip, boxes.csv, overlay.png, result.json";
 	static final String OVERWRITE = "Overwrite existing results";
+	static final String SERIES = "Series (multi-series files)";
+	static final String SERIES_HELP = "Which series of a multi-series file (e.g. .czi, .lif) is explained, " +
+		"counted from 1; the log says when a file has several";
+	static final int SERIES_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.SERIES));
 
 	// -- Evaluate Pseudo-Labels --
 

@@ -78,6 +78,12 @@ abstract class ExplainingCommand extends ModelCommand {
 	protected int min_area = CommandText.MIN_AREA_DEFAULT;
 	@Parameter(label = CommandText.OPACITY, min = "0", max = "1", stepSize = "0.05", persist = false)
 	protected double opacity = CommandText.OPACITY_DEFAULT;
+	@Parameter(label = CommandText.TILE, description = CommandText.TILE_HELP, persist = false)
+	protected String tile = CommandText.TILE_DEFAULT;
+	@Parameter(label = CommandText.OVERLAP, min = "0", max = "0.5", stepSize = "0.05", persist = false)
+	protected double overlap = CommandText.OVERLAP_DEFAULT;
+	@Parameter(label = CommandText.SCALE, min = "0.01", stepSize = "0.25", persist = false)
+	protected double scale = CommandText.SCALE_DEFAULT;
 
 	@Override
 	protected void initChoices() {
@@ -166,7 +172,16 @@ abstract class ExplainingCommand extends ModelCommand {
 		text.put(ExplainSettings.REFINE_MIN_EVIDENCE, String.valueOf(refine_min_evidence));
 		text.put(ExplainSettings.REFINE_NOISE_FLOOR, String.valueOf(refine_noise_floor));
 		text.put(ExplainSettings.REFINE_MIN_SIZE, String.valueOf(refine_min_size));
+		text.put(ExplainSettings.TILE, tile);
+		text.put(ExplainSettings.OVERLAP, String.valueOf(overlap));
+		text.put(ExplainSettings.SCALE, String.valueOf(scale));
+		text.putAll(moreSettings());
 		return ExplainSettings.parse(manifest, text);
+	}
+
+	/** Settings of a subclass's own inputs (e.g. the series of Generate Pseudo-Labels). */
+	protected Map<String, String> moreSettings() {
+		return Map.of();
 	}
 
 	private void describe(final String input, final String description) {

@@ -14,6 +14,8 @@ import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.Keep;
 import io.github.zoomcam.labels.RefineOptions;
 import io.github.zoomcam.labels.Threshold;
+import io.github.zoomcam.pipeline.tiling.MemoryBudget;
+import io.github.zoomcam.pipeline.tiling.Tiling;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,9 +39,11 @@ import java.util.TreeMap;
  * @param layerMaps where per-layer maps are computed at the original size
  * @param annotation how maps become pseudo-labels; null when pseudo-labels are switched off
  * @param opacity heatmap opacity in overlay.png
+ * @param tiling whether and how large images are explained in tiles at native resolution
+ * @param series which series of a multi-series file is explained (1-based; Bio-Formats files)
  */
 public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, LayerMaps layerMaps,
-	AnnotationOptions annotation, double opacity)
+	AnnotationOptions annotation, double opacity, Tiling tiling, int series)
 {
 
 	public static final String METHOD = "method";
@@ -74,6 +78,10 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 
 	/** Settings of the paper's protocol only ({@code refine=none}). */
 	public static final List<String> PAPER_KEYS = List.of("threshold", "keep", "min-area", "background");
+	public static final String TILE = "tile";
+	public static final String OVERLAP = "overlap";
+	public static final String SCALE = "scale";
+	public static final String SERIES = "series";
 
 	/** The default of every key, as text; "default" means "the method's or the bundle's own choice". */
 	public static final Map<String, String> DEFAULTS = defaults();
@@ -109,6 +117,8 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		if (!(opacity >= 0 && opacity <= 1)) {
 			throw new ZoomCamException("opacity " + opacity + " is outside 0..1; give a value such as 0.5");
 		}
+		if (tiling == null) tiling = Tiling.DEFAULT;
+		if (series < 1) throw new ZoomCamException("series " + series + " does not exist; series are counted from 1");
 	}
 
 	/** The method whose maps make heatmaps.tif and the pseudo-labels. */
@@ -119,6 +129,33 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	/** Whether pseudo-labels are written. */
 	public boolean pseudoLabels() {
 		return annotation != null;
+	}
+
+	/**
+	 * The full-size outputs of a tiled image of this many pixels with this many explained classes, as the
+	 * memory check counts them: per class one map per method, plus one per layer where per-layer maps are
+	 * kept at full size.
+	 *
+	 * @param display whether they are also shown in windows (Fiji's Explain Image); result folders of images
+	 *   above {@link LeanPseudoLabels#MIN_PIXELS} are labelled by the lean path
+	 */
+	public MemoryBudget.Outputs fullSizeOutputs(final BundleManifest manifest, final long pixels, final int targets,
+		final boolean display)
+	{
+		final int layerCount = options.layersFor(manifest).size();
+		int maps = 0;
+		for (final CamMethod method : methods) maps += 1 + (method.multiLayer() && layerMaps.atOriginalSize(pixels)
+			? layerCount : 0);
+		return new MemoryBudget.Outputs(maps, targets, pseudoLabels(), !display && pixels > LeanPseudoLabels.MIN_PIXELS,
+			display);
+	}
+
+	/** The fewest classes the targets can give for an image, before it has been classified. */
+	public int fewestTargets() {
+		final TargetSpec targets = options.targets();
+		if (targets instanceof TargetSpec.TopK k) return k.k();
+		if (targets instanceof TargetSpec.Classes c) return c.names().size();
+		return 1;
 	}
 
 	/**
@@ -157,8 +194,9 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		options.validate(manifest);
 		final AnnotationOptions annotation = bool(values, PSEUDO_LABELS) ? annotation(values, given, methods.get(0))
 			: null;
+		final Tiling tiling = Tiling.parse(values.get(TILE), values.get(OVERLAP), values.get(SCALE));
 		return new ExplainSettings(methods, options, LayerMaps.parse(values.get(LAYER_MAPS)), annotation, number(values,
-			OPACITY));
+			OPACITY), tiling, integer(values, SERIES, 1));
 	}
 
 	/** The target text meaning "follow the model": {@link #modelDefaultTargets}. */
@@ -282,6 +320,10 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 				: String.valueOf(annotation.backgroundFraction()));
 		}
 		o.addProperty("opacity", opacity);
+		o.addProperty("tile", tiling.tileText());
+		o.addProperty("overlap", tiling.overlap());
+		o.addProperty("scale", tiling.scale());
+		o.addProperty("series", series);
 		return o;
 	}
 
@@ -327,6 +369,10 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		d.put(REFINE_MIN_EVIDENCE, plain(refine.minEvidence()));
 		d.put(REFINE_NOISE_FLOOR, plain(refine.noiseFloor()));
 		d.put(REFINE_MIN_SIZE, String.valueOf(refine.minArea()));
+		d.put(TILE, Tiling.DEFAULT_TILE);
+		d.put(OVERLAP, Tiling.DEFAULT_OVERLAP);
+		d.put(SCALE, Tiling.DEFAULT_SCALE);
+		d.put(SERIES, "1");
 		return java.util.Collections.unmodifiableMap(d);
 	}
 

@@ -4,6 +4,7 @@ import io.github.zoomcam.core.AtomicFiles;
 import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.plugin.RoiScaler;
 import ij.measure.Calibration;
 import ij.measure.ResultsTable;
 import ij.process.ByteProcessor;
@@ -65,6 +66,13 @@ public final class PseudoLabelOutputs {
 	 * Annotates every explained target of an image from the map of {@code method} (original size), with the
 	 * refinement {@code options} ask for.
 	 *
+	 * <p>The one entry point of pseudo-labelling for images up to {@link LeanPseudoLabels#MIN_PIXELS}, tiled or
+	 * not: a tiled image's {@code explanation} carries the stitched full-size fused maps (from
+	 * {@link io.github.zoomcam.pipeline.tiling.TiledExplainer}), so its labels are made on the whole image at once
+	 * and an object crossing tile borders is one object. Callers: {@link ResultFolder#write} (command line,
+	 * Generate Pseudo-Labels, Spark), which also holds the full-resolution image and the plane the maps explain
+	 * (the guide), and Fiji's Explain Image (image and z, t).</p>
+	 *
 	 * @param guide the grey image the outlines come from ({@link #guide}), at the maps' size; may be null
 	 *        for refinement {@code none}
 	 */
@@ -81,7 +89,8 @@ public final class PseudoLabelOutputs {
 			height = map.height();
 			final float[] evidence = imageGuided && method.multiLayer() ? evidence(t.methodMaps(method), width, height)
 				: null;
-			maps.add(new ClassMap(t.classIndex(), t.className(), t.probability(), map.toArray(), evidence));
+			// The labels package only reads the map: no copy of a large image's map.
+			maps.add(new ClassMap(t.classIndex(), t.className(), t.probability(), map.sharedValues(), evidence));
 		}
 		// Nothing to label: no foreground is sought, so an image without an explained class gets no warning.
 		if (maps.isEmpty()) return Annotator.annotate(image.imageName(), width, height, maps, options);
@@ -190,47 +199,80 @@ public final class PseudoLabelOutputs {
 	 * of two classes overlap, the instance image gives the pixels to one of them).
 	 */
 	public static List<Roi> rois(final ImageAnnotation annotation) {
-		final List<Roi> rois = new ArrayList<>();
-		final int width = annotation.width();
-		final int height = annotation.height();
-		final boolean paper = RefineOptions.Mode.NONE.id().equals(annotation.refinement());
-		final int[] instanceImage = paper ? null : annotation.instanceImage();
-		final Map<Integer, int[]> componentLabels = new HashMap<>();
-		final Map<Integer, Integer> firstId = new HashMap<>();
-		if (paper) {
-			int next = 1;
-			for (final ClassAnnotation c : annotation.classes()) {
-				if (c.label().components().isEmpty()) continue;
-				componentLabels.put(next, ConnectedComponents.of(c.label().mask(), width, height).labels());
-				for (int k = 0; k < c.label().components().size(); k++) firstId.put(next + k, next);
-				next += c.label().components().size();
-			}
+		if (RefineOptions.Mode.NONE.id().equals(annotation.refinement())) {
+			return paperRois(annotation.instances(), annotation.classes(), annotation.width(), annotation.height());
 		}
+		final List<Roi> rois = new ArrayList<>();
+		final int[] instanceImage = annotation.instanceImage();
 		for (final Instance instance : annotation.instances()) {
-			final Roi outline;
-			if (paper) {
-				final int first = firstId.get(instance.id());
-				outline = RoiConversion.outline(componentLabels.get(first), width, instance.id() - first + 1, instance.box());
-			}
-			else {
-				outline = RoiConversion.outline(instanceImage, width, instance.id(), instance.box());
-			}
-			final java.awt.Color colour = classColour(instance.classIndex());
-			final String name = roiName(instance);
-			if (outline != null) {
-				outline.setName(name);
-				outline.setStrokeColor(colour);
-				outline.setProperty(INSTANCE_PROPERTY, String.valueOf(instance.id()));
-				rois.add(outline);
-			}
-			final Roi box = RoiConversion.box(instance.box().x(), instance.box().y(), instance.box().width(), instance
-				.box().height());
-			box.setName(name + " box");
-			box.setStrokeColor(colour);
-			box.setProperty(INSTANCE_PROPERTY, String.valueOf(instance.id()));
-			rois.add(box);
+			addOutlineAndBox(rois, instance, RoiConversion.outline(instanceImage, annotation.width(), instance.id(),
+				instance.box()));
 		}
 		return rois;
+	}
+
+	/**
+	 * {@link #rois(ImageAnnotation)} of the paper's protocol: each instance is a kept component of its class,
+	 * traced from the class's kept mask (instances of a class in component order, classes in order).
+	 */
+	static List<Roi> paperRois(final List<Instance> instances, final List<ClassAnnotation> classes, final int width,
+		final int height)
+	{
+		final List<Roi> rois = new ArrayList<>();
+		int next = 0;
+		for (final ClassAnnotation c : classes) {
+			final int count = c.label().components().size();
+			if (count == 0) continue;
+			final byte[] mask = c.label().mask();
+			if (count == 1) {
+				// One kept component (the paper's "largest"): the mask is its pixels; no label image needed.
+				addOutlineAndBox(rois, instances.get(next++), RoiConversion.outline(mask, width, height));
+				continue;
+			}
+			// The kept mask is re-labelled in the same raster order as when the components were found.
+			final int[] labels = ConnectedComponents.of(mask, width, height).labels();
+			for (int k = 1; k <= count; k++) {
+				final Instance instance = instances.get(next++);
+				addOutlineAndBox(rois, instance, RoiConversion.outline(labels, width, k, instance.box()));
+			}
+		}
+		return rois;
+	}
+
+	private static void addOutlineAndBox(final List<Roi> rois, final Instance instance, final Roi outline) {
+		final java.awt.Color colour = classColour(instance.classIndex());
+		final String name = roiName(instance);
+		if (outline != null) {
+			outline.setName(name);
+			outline.setStrokeColor(colour);
+			outline.setProperty(INSTANCE_PROPERTY, String.valueOf(instance.id()));
+			rois.add(outline);
+		}
+		final Roi box = RoiConversion.box(instance.box().x(), instance.box().y(), instance.box().width(), instance.box()
+			.height());
+		box.setName(name + " box");
+		box.setStrokeColor(colour);
+		box.setProperty(INSTANCE_PROPERTY, String.valueOf(instance.id()));
+		rois.add(box);
+	}
+
+	/**
+	 * The instances of the paper's protocol from its classes' kept components: ids 1..n class by class, score
+	 * = the component's mean map value divided by the class map's maximum (as {@link Annotator} scores them).
+	 *
+	 * @param mapMaxima per class (in the order of {@code classes}), its map's maximum
+	 */
+	static List<Instance> paperInstances(final List<ClassAnnotation> classes, final float[] mapMaxima) {
+		final List<Instance> instances = new ArrayList<>();
+		for (int m = 0; m < classes.size(); m++) {
+			final ClassAnnotation c = classes.get(m);
+			for (final io.github.zoomcam.labels.Component k : c.label().components()) {
+				final float score = mapMaxima[m] > 0 ? (float) (k.meanValue() / mapMaxima[m]) : 0f;
+				instances.add(new Instance(instances.size() + 1, c.classIndex(), c.className(), score, k.box(), k
+					.area()));
+			}
+		}
+		return instances;
 	}
 
 	/**
@@ -241,14 +283,31 @@ public final class PseudoLabelOutputs {
 	public static Overlay overlay(final ImageAnnotation annotation, final FloatMap heatmap, final double opacity,
 		final boolean outlines, final boolean boxes)
 	{
+		return overlay(rois(annotation), annotation.height(), heatmap == null || opacity <= 0 ? null : RoiConversion
+			.heatmapOverlay(heatmap, opacity), outlines, boxes, 1);
+	}
+
+	/**
+	 * The overlay of an image's ROIs ({@link #rois}) drawn at {@code scale} (1: the image's own size; less for a
+	 * preview of a large image: outlines and boxes are scaled, labels drawn at the preview's size).
+	 *
+	 * @param heatmap the heatmap image overlay at that scale, or null
+	 */
+	static Overlay overlay(final List<Roi> rois, final int height, final Roi heatmap, final boolean outlines,
+		final boolean boxes, final double scale)
+	{
 		final Overlay overlay = new Overlay();
-		if (heatmap != null && opacity > 0) overlay.add(RoiConversion.heatmapOverlay(heatmap, opacity));
-		for (final Roi roi : rois(annotation)) {
+		if (heatmap != null) overlay.add(heatmap);
+		final int shownHeight = (int) Math.round(height * scale);
+		for (final Roi full : rois) {
+			final Roi roi = scale == 1 ? full : RoiScaler.scale(full, scale, scale, false);
+			roi.setName(full.getName());
+			roi.setStrokeColor(full.getStrokeColor());
 			final boolean isBox = roi.getName() != null && roi.getName().endsWith(" box");
 			if (isBox && boxes) {
 				overlay.add(roi);
 				final var label = RoiConversion.boxLabel(roi.getName().substring(0, roi.getName().length() - 4), roi
-					.getBounds().x, roi.getBounds().y, annotation.height());
+					.getBounds().x, roi.getBounds().y, shownHeight);
 				label.setStrokeColor(roi.getStrokeColor());
 				overlay.add(label);
 			}
@@ -345,13 +404,20 @@ public final class PseudoLabelOutputs {
 
 	/** boxes.csv text: {@link #BOXES_HEADER}, then one row per instance in id order. */
 	public static String boxesCsv(final ImageAnnotation annotation) {
+		return boxesCsv(annotation.imageName(), annotation.instances(), annotation.classes());
+	}
+
+	/** {@link #boxesCsv(ImageAnnotation)} of an image's instances (probabilities from its classes). */
+	static String boxesCsv(final String imageName, final List<Instance> instances, final List<ClassAnnotation> classes)
+	{
 		final StringBuilder csv = new StringBuilder(BOXES_HEADER).append('\n');
-		final Map<Integer, Float> probabilities = probabilities(annotation);
-		for (final Instance instance : annotation.instances()) {
-			csv.append(String.format(Locale.ROOT, "%s,%d,%s,%.6f,%.6f,%d,%d,%d,%d,%d%n", csvCell(annotation.imageName()),
-				instance.id(), csvCell(instance.className()), instance.score(), probabilities.getOrDefault(instance
-					.classIndex(), Float.NaN), instance.box().x(), instance.box().y(), instance.box().width(), instance.box()
-						.height(), instance.area()));
+		final Map<Integer, Float> probabilities = new HashMap<>();
+		for (final ClassAnnotation c : classes) probabilities.put(c.classIndex(), c.score());
+		for (final Instance instance : instances) {
+			csv.append(String.format(Locale.ROOT, "%s,%d,%s,%.6f,%.6f,%d,%d,%d,%d,%d%n", csvCell(imageName), instance.id(),
+				csvCell(instance.className()), instance.score(), probabilities.getOrDefault(instance.classIndex(),
+					Float.NaN), instance.box().x(), instance.box().y(), instance.box().width(), instance.box().height(),
+				instance.area()));
 		}
 		return csv.toString();
 	}
@@ -390,14 +456,40 @@ public final class PseudoLabelOutputs {
 			.resolve(INSTANCES));
 		RoiConversion.writeRoiSet(rois(annotation), dir.resolve(ROIS));
 		AtomicFiles.writeString(dir.resolve(BOXES), boxesCsv(annotation));
-		RoiConversion.writeFlattened(displayCopy(image, plane), overlay(annotation, heatmap, opacity, true, true), dir
+		writeOverlay(rois(annotation), annotation.width(), annotation.height(), heatmap, image, plane, opacity, dir
 			.resolve(OVERLAY));
 		return List.of(MASK, LABELS, INSTANCES, ROIS, BOXES, OVERLAY);
+	}
+
+	/**
+	 * overlay.png is a preview: an image with a side longer than this is drawn scaled down by a whole factor
+	 * to at most this (a full-size RGB picture of a 16384x16384 image would take 1 GB and four copies to draw).
+	 */
+	public static final int OVERLAY_MAX_SIDE = 4096;
+
+	/** Writes overlay.png: the image's plane, the heatmap, outlines and labelled boxes (scaled for large images). */
+	static void writeOverlay(final List<Roi> rois, final int width, final int height, final FloatMap heatmap,
+		final ImagePlus image, final int plane, final double opacity, final Path target)
+	{
+		final int factor = (Math.max(width, height) + OVERLAY_MAX_SIDE - 1) / OVERLAY_MAX_SIDE;
+		if (factor == 1) {
+			final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay(heatmap, opacity);
+			RoiConversion.writeFlattened(displayCopy(image, plane), overlay(rois, height, heat, true, true, 1), target);
+			return;
+		}
+		final ImageProcessor source = image.getStack().getProcessor(Math.max(1, Math.min(plane, image.getStackSize())));
+		final ImageProcessor small = BlockAverage.of(source, factor);
+		if (!(small instanceof ij.process.ColorProcessor)) small.resetMinAndMax();
+		final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay((FloatProcessor)
+			BlockAverage.of(ImageConversion.sharedProcessor(heatmap), factor), opacity);
+		RoiConversion.writeFlattened(new ImagePlus(image.getTitle(), small.convertToRGB()), overlay(rois, height, heat,
+			true, true, 1.0 / factor), target);
 	}
 
 	/** Pixel-wise maximum of several maps of one size (one heatmap for the overlay of several classes). */
 	public static FloatMap maxOf(final List<FloatMap> maps) {
 		if (maps.isEmpty()) return null;
+		if (maps.size() == 1) return maps.get(0);
 		final float[] values = maps.get(0).toArray();
 		for (int m = 1; m < maps.size(); m++) {
 			final float[] other = maps.get(m).toArray();

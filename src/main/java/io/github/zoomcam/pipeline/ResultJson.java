@@ -42,6 +42,38 @@ public final class ResultJson {
 		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
 		final Map<CamMethod, Map<String, String>> heatmapFiles, final ImageAnnotation annotation)
 	{
+		final String warning = PseudoLabelOutputs.warningLine(annotation);
+		return of(bundle, source, image, batch, settings, settingsHash, heatmapFiles, annotation == null ? null
+			: new Labels(annotation.classes(), annotation.instances(), settings.annotation(), warning == null ? List.of()
+				: List.of(warning), true));
+	}
+
+	/**
+	 * The pseudo-labels as result.json records them.
+	 *
+	 * @param options the options they were made with (the refinement actually used)
+	 * @param warnings one-line notes about them
+	 * @param instanceImage whether instances.tif was written
+	 */
+	public record Labels(List<ClassAnnotation> classes, List<Instance> instances, AnnotationOptions options,
+		List<String> warnings, boolean instanceImage)
+	{
+
+		public Labels {
+			classes = List.copyOf(classes);
+			instances = List.copyOf(instances);
+			warnings = List.copyOf(warnings);
+		}
+	}
+
+	/**
+	 * {@link #of(ModelBundle, SourceFile, ImageExplanation, ExplainResult, ExplainSettings, String, Map,
+	 * ImageAnnotation)} with the pseudo-labels given as {@link Labels} (null when none were made).
+	 */
+	public static String of(final ModelBundle bundle, final SourceFile source, final ImageExplanation image,
+		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
+		final Map<CamMethod, Map<String, String>> heatmapFiles, final Labels annotation)
+	{
 		final JsonObject root = new JsonObject();
 		root.add("source", source.toJson());
 		root.addProperty("settings_hash", settingsHash);
@@ -102,14 +134,13 @@ public final class ResultJson {
 		root.add("class_scores", scores);
 		final JsonArray warnings = new JsonArray();
 		image.warnings().forEach(warnings::add);
-		final String labelWarning = PseudoLabelOutputs.warningLine(annotation);
-		if (labelWarning != null) warnings.add(labelWarning);
+		if (annotation != null) annotation.warnings().forEach(warnings::add);
 		root.add("warnings", warnings);
-		if (annotation != null) root.add("pseudo_labels", pseudoLabels(annotation, settings.annotation()));
+		if (annotation != null) root.add("pseudo_labels", pseudoLabels(annotation, annotation.options()));
 		return GSON.toJson(root) + "\n";
 	}
 
-	private static JsonObject pseudoLabels(final ImageAnnotation annotation, final AnnotationOptions options) {
+	private static JsonObject pseudoLabels(final Labels annotation, final AnnotationOptions options) {
 		final JsonObject o = new JsonObject();
 		o.addProperty("refine", options.refine().toString());
 		o.addProperty("protocol", options.refine().isNone() ? "paper: threshold each class map, keep components, "
@@ -124,7 +155,7 @@ public final class ResultJson {
 		final JsonObject files = new JsonObject();
 		files.addProperty("mask", PseudoLabelOutputs.MASK);
 		files.addProperty("labels", PseudoLabelOutputs.LABELS);
-		files.addProperty("instances", PseudoLabelOutputs.INSTANCES);
+		if (annotation.instanceImage()) files.addProperty("instances", PseudoLabelOutputs.INSTANCES);
 		files.addProperty("rois", PseudoLabelOutputs.ROIS);
 		files.addProperty("boxes", PseudoLabelOutputs.BOXES);
 		files.addProperty("overlay", PseudoLabelOutputs.OVERLAY);

@@ -88,6 +88,15 @@ public final class RoiConversion {
 		return roi;
 	}
 
+	/** The traced outline of the non-zero pixels of a mask (holes and several pieces kept); null when empty. */
+	public static Roi outline(final byte[] mask, final int width, final int height) {
+		final ByteProcessor bp = new ByteProcessor(width, height, mask);
+		// 1..255: any non-zero value, whether the mask holds 1 or 255
+		bp.setThreshold(1, 255, ImageProcessor.NO_LUT_UPDATE);
+		final Roi roi = new ThresholdToSelection().convert(bp);
+		return roi;
+	}
+
 	public static Roi box(final int x, final int y, final int width, final int height) {
 		return new Roi(x, y, width, height);
 	}
@@ -126,7 +135,11 @@ public final class RoiConversion {
 	 * @param opacity 0 (invisible) to 1 (opaque)
 	 */
 	public static ImageRoi heatmapOverlay(final FloatMap map, final double opacity) {
-		final FloatProcessor fp = ImageConversion.toProcessor(map);
+		return heatmapOverlay(ImageConversion.toProcessor(map), opacity);
+	}
+
+	/** {@link #heatmapOverlay(FloatMap, double)} of a map given as a processor (its display range is set). */
+	public static ImageRoi heatmapOverlay(final FloatProcessor fp, final double opacity) {
 		fp.setMinAndMax(0, 1);
 		final IndexColorModel fire = LutLoader.getLut("fire");
 		final ImageProcessor coloured = fp.convertToByteProcessor(true);

@@ -288,4 +288,31 @@ public class RefineCliTest {
 		assertTrue(paper.err().contains("applies to refine=none"), paper.err());
 		assertTrue(paper.err().contains("--refine none"), paper.err());
 	}
+
+	/**
+	 * A 256x256 mosaic of four samples, larger than the model's 128x128 input: explained in tiles, labelled by
+	 * the same refinement on the stitched maps and the full-resolution image.
+	 */
+	@Test
+	void aTiledImageIsRefinedOnItsStitchedMapsAndFullImage() throws IOException {
+		final ij.process.ImageProcessor mosaic = new ByteProcessor(256, 256);
+		final String[] names = { "img_00000.tif", "img_00003.tif", "img_00005.tif", "img_00006.tif" };
+		for (int k = 0; k < 4; k++) {
+			mosaic.insert(IJ.openImage(SAMPLES.resolve(names[k]).toString()).getProcessor(), 128 * (k % 2), 128 * (k
+				/ 2));
+		}
+		final Path file = tmp.resolve("mosaic.tif");
+		assertTrue(new FileSaver(new ImagePlus("mosaic", mosaic)).saveAsTiff(file.toString()));
+		final Path out = tmp.resolve("tiled");
+		final ExplainCliTest.Run r = explain(out, "--tile", "auto", file.toString());
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.err().contains("explained in 3x3 tiles of 128x128 px"), r.err());
+		final Path dir = out.resolve("mosaic");
+		assertEquals("auto", json(dir).getAsJsonObject("settings").get("tile").getAsString());
+		assertTrue(json(dir).getAsJsonObject("pseudo_labels").get("refine").getAsString().startsWith("image "));
+		assertEquals(256, IJ.openImage(dir.resolve("instances.tif").toString()).getWidth());
+		assertInstancesAgree(dir, List.of("nucleus", "rod", "ring", "puncta"));
+		assertTrue(rows(dir.resolve("boxes.csv")).size() >= 8, "instances of four samples: " + rows(dir.resolve(
+			"boxes.csv")).size());
+	}
 }

@@ -78,7 +78,7 @@ class GeneratePseudoLabelsCommandTest {
 	private static String options(final Path in, final Path out, final String extra) {
 		return "input_folder=" + CommandHarness.quote(in) + " output_folder=" + CommandHarness.quote(out) +
 			" model=" + CommandHarness.quote(Fixtures.BUNDLE) + " device=cpu target=nucleus,ring,debris " +
-			"refine=none threshold=0.6 " + extra;
+			"refine=none threshold=0.6 tile=none " + extra;
 	}
 
 	private static Set<String> files(final Path dir) throws IOException {
