@@ -31,8 +31,9 @@ public final class Main {
 		"          [--scale 1] [--tile-batch 8] [--series 1] IMAGE...",
 		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam'), mask.tif, labels.tif,",
 		"      instances.tif, rois.zip, boxes.csv (one row per instance), overlay.png and result.json;",
-		"      methods: " + CamMethod.names() + " (or all); each method after the first adds",
-		"      heatmaps-<method>.tif; pseudo-labels use the first. --refine image (default): outlines from",
+		"      methods: " + CamMethod.names() + " (or all);",
+		"      each method after the first adds heatmaps-<method>.tif; pseudo-labels use the first.",
+		"      --refine image (default): outlines from",
 		"      the image (ImageJ's auto threshold, defaults " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_THRESHOLDING)
 			+ ", sigma " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_SIGMA) + ", rolling ball "
 			+ ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_BACKGROUND) + " = off), classes from the maps;",
