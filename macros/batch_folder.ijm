@@ -1,6 +1,6 @@
 // Zoom-CAM for Fiji: pseudo-labels for a folder of images (Plugins > Zoom-CAM > Generate Pseudo-Labels...).
-// Writes, per image, the folder that ./zoomcam explain writes: heatmaps.tif, mask.tif, labels.tif, rois.zip,
-// boxes.csv, overlay.png and result.json. Existing results are kept (overwrite=false). A file that cannot
+// Writes, per image, the folder that ./zoomcam explain writes: heatmaps.tif, mask.tif, labels.tif,
+// instances.tif, rois.zip, boxes.csv (one row per instance), overlay.png and result.json. Existing results are kept (overwrite=false). A file that cannot
 // be used (unreadable, truncated, too small for the model) is skipped with its reason; the others go on.
 // The Results table gets one row per image: image, folder, status, classes, instances, message, opener.
 //
@@ -17,7 +17,7 @@ model = call("ij.Macro.getValue", args, "model", getDirectory("imagej") + "plugi
 target = call("ij.Macro.getValue", args, "target", "default");
 
 options = "input_folder=[" + input + "] file_pattern=*.tif;*.tiff;*.png recursive=false output_folder=[" + output + "]";
-options = options + " model=[" + model + "] method=zoomcam layers=default target=" + target + " threshold=default keep=largest min_area=1 device=auto opacity=0.5 overwrite=false";
+options = options + " model=[" + model + "] method=zoomcam layers=default target=" + target + " refine=image threshold=default keep=largest min_area=1 device=auto opacity=0.5 overwrite=false";
 run("Generate Pseudo-Labels...", options);
 failed = 0;
 for (i = 0; i < nResults; i++) {

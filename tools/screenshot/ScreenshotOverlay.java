@@ -5,8 +5,8 @@ import ij.WindowManager;
 import ij.gui.ImageWindow;
 import ij.plugin.frame.RoiManager;
 import ij.text.TextWindow;
-import io.github.zoomcam.ij.ZoomCamService;
-import io.github.zoomcam.ij.commands.ExplainImageCommand;
+import io.github.zoomcam.fiji.ExplainImageCommand;
+import io.github.zoomcam.fiji.ZoomCamService;
 
 import java.awt.Frame;
 import java.awt.Rectangle;
@@ -30,9 +30,10 @@ import org.scijava.prefs.PrefService;
 
 /**
  * Takes the README screenshot in a real ImageJ (run under Xvfb by tools/screenshot_fiji.sh): opens a
- * bundled sample, runs Plugins > Zoom-CAM > Explain Image... with the bundled model as Fiji would (same
- * command, same options as macros/explain_active_image.ijm), shows what Fiji shows (the overlay on the
- * image, the heatmap stack, the Results table, the ROI Manager) and captures the screen.
+ * bundled sample, runs Plugins > Zoom-CAM > Explain Image... with the bundled model and default parameters as
+ * Fiji would (same command, same options as macros/explain_active_image.ijm), shows what Fiji shows (the
+ * overlay with one outline and box per instance on the image, the heatmap stack, the Results table, the ROI
+ * Manager) and captures the screen.
  *
  * Usage: ScreenshotOverlay OUTPUT.png [SAMPLE.tif]
  */
@@ -52,9 +53,10 @@ public final class ScreenshotOverlay {
 			final Map<String, Object> inputs = new LinkedHashMap<>();
 			inputs.put("image", image);
 			inputs.put("model", new File("plugins/Zoom-CAM/models/synthetic-cells"));
-			for (final String option : ("method=zoomcam layers=default target=p>=0.5 threshold=0.5 keep=all " +
-				"min_area=30 device=auto planes=current show_heatmaps=true show_map=false show_overlay=true " +
-				"opacity=0.45 add_to_roi_manager=true show_labels=false show_table=true").split(" "))
+			// the defaults: target default (every class with p >= 0.5), the image-guided refinement, opacity 0.5
+			for (final String option : ("method=zoomcam layers=default target=default refine=image device=auto " +
+				"planes=current show_heatmaps=true show_map=false show_overlay=true add_to_roi_manager=true " +
+				"show_labels=false show_table=true").split(" "))
 			{
 				final int eq = option.indexOf('=');
 				inputs.put(option.substring(0, eq), option.substring(eq + 1));

@@ -35,7 +35,7 @@ class PackageRulesTest {
 		ALLOWED.put("synth", List.of("io.github.zoomcam.core.", "ij.ImagePlus", "ij.ImageStack", "ij.io.",
 			"ij.process."));
 		ALLOWED.put("pipeline", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.",
-			"io.github.zoomcam.labels.", "io.github.zoomcam.synth.", "ij.", "com.google.gson."));
+			"io.github.zoomcam.labels.", "io.github.zoomcam.synth.", "ij.", "com.google.gson.", "net.imglib2."));
 		ALLOWED.put("fiji", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.", "io.github.zoomcam.labels.",
 			"io.github.zoomcam.pipeline.", "ij.", "org.scijava.", "net.imglib2.", "com.google.gson.", "org.slf4j."));
 		ALLOWED.put("cli", List.of("io.github.zoomcam.core.", "io.github.zoomcam.engine.", "io.github.zoomcam.labels.",
@@ -71,5 +71,22 @@ class PackageRulesTest {
 				assertTrue(ALLOWED.containsKey(dir.getFileName().toString()), "no layering rule for " + dir);
 			}
 		}
+	}
+
+	@Test
+	void labelsNeverTouchImageJWindowsOrGlobalState() throws IOException {
+		// ImageJ 1 is a processing library there: a command line or a Spark executor has no windows, and
+		// global state (Prefs, the current image) would make labels depend on what the user did before.
+		final List<String> violations = new ArrayList<>();
+		try (Stream<Path> files = Files.walk(SOURCES.resolve("labels"))) {
+			for (final Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+				final String code = String.join("\n", Files.readAllLines(file).stream().map(String::trim).filter(l -> !l
+					.startsWith("*") && !l.startsWith("/*") && !l.startsWith("//")).toList());
+				for (final String forbidden : List.of("ij.gui", "IJ.", "ImagePlus", "Prefs.", "WindowManager", "Undo.")) {
+					if (code.contains(forbidden)) violations.add(file.getFileName() + " uses " + forbidden);
+				}
+			}
+		}
+		assertEquals(List.of(), violations);
 	}
 }

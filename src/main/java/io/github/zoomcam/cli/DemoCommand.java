@@ -55,7 +55,7 @@ final class DemoCommand {
 			throw new ZoomCamException("cannot list " + samples + ": " + e.getMessage());
 		}
 		out.println("Zoom-CAM demo: model " + model + " on " + images.size() + " sample images; every class with " +
-			"probability >= 0.5 is explained");
+			"probability >= 0.5 is explained; pseudo-labels by the default (image-guided) refinement");
 		final List<String> explainArgs = new ArrayList<>(List.of("--model", model.toString(), "--out", outDir
 			.toString(), "--target", "p>=0.5", "--method", a.get("method", "zoomcam"), "--device", a.get("device", "auto"),
 			"--overwrite"));
@@ -67,8 +67,9 @@ final class DemoCommand {
 		out.println();
 		final int evaluated = new EvaluateCommand(out, err).run(new String[] {"--pred", outDir.toString(), "--truth",
 			samples.toString()});
-		out.println("Open " + outDir.resolve("img_00000").resolve("overlay.png") + " to see a heatmap with its " +
-			"outlines and boxes; rois.zip opens in Fiji's ROI Manager.");
+		out.println("Open " + outDir.resolve("img_00000").resolve("overlay.png") + " to see a heatmap with one " +
+			"outline and box per instance; instances.tif is the instance label image, rois.zip opens in Fiji's ROI " +
+			"Manager.");
 		return Math.max(code, evaluated);
 	}
 
@@ -81,14 +82,9 @@ final class DemoCommand {
 			final List<String> parts = new ArrayList<>();
 			for (final JsonElement e : json.getAsJsonObject("pseudo_labels").getAsJsonArray("classes")) {
 				final JsonObject c = e.getAsJsonObject();
-				final List<String> boxes = new ArrayList<>();
-				for (final JsonElement b : c.getAsJsonArray("components")) {
-					final JsonObject box = b.getAsJsonObject();
-					boxes.add(String.format(Locale.ROOT, "box %d,%d %dx%d", box.get("x").getAsInt(), box.get("y").getAsInt(),
-						box.get("width").getAsInt(), box.get("height").getAsInt()));
-				}
-				parts.add(String.format(Locale.ROOT, "%s %.2f (%s)", c.get("class").getAsString(), c.get("score")
-					.getAsDouble(), String.join("; ", boxes)));
+				final int instances = c.getAsJsonArray("components").size();
+				parts.add(String.format(Locale.ROOT, "%s %.2f: %d instance%s", c.get("class").getAsString(), c.get("score")
+					.getAsDouble(), instances, instances == 1 ? "" : "s"));
 			}
 			return String.format(Locale.ROOT, "  %-14s %s -> %s", file, parts.isEmpty() ? "no class found" : String
 				.join(", ", parts), dir);

@@ -8,6 +8,7 @@ import io.github.zoomcam.pipeline.BatchRunner;
 import io.github.zoomcam.pipeline.BatchRunner.Outcome;
 import io.github.zoomcam.pipeline.ExplainSettings;
 import io.github.zoomcam.pipeline.ResultStore;
+import io.github.zoomcam.pipeline.tiling.TiledExplainer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -33,7 +34,10 @@ final class ExplainCommand {
 		ExplainSettings.TARGET, ExplainSettings.AGGREGATION, ExplainSettings.GRADCAM_LAYER,
 		ExplainSettings.SCORECAM_CHANNELS, ExplainSettings.SCORECAM_BATCH, ExplainSettings.LAYER_MAPS,
 		ExplainSettings.THRESHOLD, ExplainSettings.KEEP, ExplainSettings.MIN_AREA, ExplainSettings.BACKGROUND,
-		ExplainSettings.OPACITY);
+		ExplainSettings.OPACITY, ExplainSettings.REFINE, ExplainSettings.REFINE_THRESHOLDING, ExplainSettings.REFINE_SIGMA,
+		ExplainSettings.REFINE_BACKGROUND, ExplainSettings.REFINE_POLARITY, ExplainSettings.REFINE_WATERSHED,
+		ExplainSettings.REFINE_MIN_EVIDENCE, ExplainSettings.REFINE_NOISE_FLOOR, ExplainSettings.REFINE_MIN_SIZE,
+		ExplainSettings.TILE, ExplainSettings.OVERLAP, ExplainSettings.SCALE, ExplainSettings.SERIES);
 
 	private final PrintStream out;
 	private final PrintStream err;
@@ -45,7 +49,7 @@ final class ExplainCommand {
 
 	int run(final String[] args) {
 		final Set<String> valueOptions = new java.util.HashSet<>(SETTING_OPTIONS);
-		valueOptions.addAll(Set.of("model", "out", "device", "batch"));
+		valueOptions.addAll(Set.of("model", "out", "device", "batch", "tile-batch"));
 		final CliArgs a = new CliArgs("explain", args, valueOptions, Set.of("overwrite", "no-pseudo-labels"));
 		final Path model = Paths.get(a.require("model", "give the bundle folder or .zip"));
 		final Path outDir = Paths.get(a.require("out", "give the folder to write results to"));
@@ -53,6 +57,7 @@ final class ExplainCommand {
 		if (images.isEmpty()) throw new ZoomCamException("no images given: list image files after the options");
 		final DeviceChoice device = DeviceChoice.parse(a.get("device", "auto"));
 		final int batchSize = a.integer("batch", 1, 1);
+		final int tileBatch = a.integer("tile-batch", TiledExplainer.DEFAULT_TILE_BATCH, 1);
 		if (a.get(ExplainSettings.MIN_AREA, null) != null && !"all".equalsIgnoreCase(a.get(ExplainSettings.KEEP,
 			"largest")))
 		{
@@ -67,7 +72,7 @@ final class ExplainCommand {
 			err.println("model: " + bundle.manifest().name() + ", " + bundle.runtime() + ", self-test " + (bundle
 				.selfTest().passed() ? "passed" : "FAILED"));
 			final BatchRunner runner = new BatchRunner(bundle.explainer(), settings, store, a.flag("overwrite"),
-				batchSize);
+				batchSize, tileBatch);
 			final Interrupt interrupt = Interrupt.install(err);
 			try {
 				final BatchRunner.Summary summary = runner.run(images, new Progress(err, interrupt));
@@ -109,8 +114,9 @@ final class ExplainCommand {
 				: " (" + o.opener() + ")") + ": ";
 			o.warnings().forEach(w -> err.println("warning: " + w));
 			err.println(where + switch (o.status()) {
-				case EXPLAINED -> (o.classes().isEmpty() ? o.message() : BatchRunner.classList(o)) + "; " + o.instances() +
-					" instance(s)" + String.format(Locale.ROOT, " (%.0f ms/image)", o.millis());
+				case EXPLAINED -> (o.classes().isEmpty() ? o.message() : BatchRunner.classList(o) + (o.message().isEmpty()
+					? "" : " (" + o.message() + ")")) + "; " + o.instances() + " instance(s)" + String.format(Locale.ROOT,
+						" (%.0f ms/image)", o.millis());
 				case SKIPPED -> "skipped, " + o.message();
 				case FAILED -> "failed: " + o.message();
 				case CANCELLED -> "cancelled";

@@ -1,6 +1,7 @@
 package io.github.zoomcam.cli;
 
 import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.pipeline.ExplainSettings;
 import io.github.zoomcam.core.ZoomCamException;
 
 import java.io.PrintStream;
@@ -21,11 +22,23 @@ public final class Main {
 		"  explain --model BUNDLE --out DIR [--layers all|default|NAME,...] [--target default|top1|topK|p>=P|CLASS,...]",
 		"          [--method METHOD[,METHOD...]] [--aggregation max|mean] [--gradcam-layer NAME]",
 		"          [--scorecam-channels N] [--scorecam-batch N] [--device auto|cpu|gpu] [--batch N]",
+		"          [--refine image|none] [--refine-thresholding Li|Otsu|Yen|Triangle|Huang|...]",
+		"          [--refine-sigma PX] [--refine-background RADIUS] [--refine-polarity auto|bright|dark]",
+		"          [--refine-watershed true|false] [--refine-min-evidence F] [--refine-noise-floor SD]",
+		"          [--refine-min-size PX]",
 		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",
-		"          [--opacity 0.5] [--no-pseudo-labels] [--overwrite] IMAGE...",
+		"          [--opacity 0.5] [--no-pseudo-labels] [--overwrite] [--tile auto|none|SIZE] [--overlap 0.25]",
+		"          [--scale 1] [--tile-batch 8] [--series 1] IMAGE...",
 		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam'), mask.tif, labels.tif,",
-		"      rois.zip, boxes.csv, overlay.png and result.json; methods: " + CamMethod.names() + " (or all);",
-		"      each method after the first adds heatmaps-<method>.tif; pseudo-labels use the first",
+		"      instances.tif, rois.zip, boxes.csv (one row per instance), overlay.png and result.json;",
+		"      methods: " + CamMethod.names() + " (or all);",
+		"      each method after the first adds heatmaps-<method>.tif; pseudo-labels use the first.",
+		"      --refine image (default): outlines from",
+		"      the image (ImageJ's auto threshold, defaults " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_THRESHOLDING)
+			+ ", sigma " + ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_SIGMA) + ", rolling ball "
+			+ ExplainSettings.DEFAULTS.get(ExplainSettings.REFINE_BACKGROUND) + " = off), classes from the maps;",
+		"      --refine none: the paper's protocol (--threshold, --keep, --min-area, --background apply)",
+		"      images larger than the model input are explained in overlapping tiles at native resolution",
 		"  evaluate --pred DIR --truth DIR [--classes FILE] [--csv FILE] [--small-area 1024]",
 		"      per-class IoU/mIoU (Table II), localization errors (Table I), MaxBoxAccV2, small-object recall",
 		"  info --model BUNDLE [--device auto|cpu|gpu]",
@@ -40,6 +53,12 @@ public final class Main {
 		"  benchmark [--n 200] [--seed 1000] [--model BUNDLE] [--out benchmark-output] [--batch 8]",
 		"      every method and Zoom-CAM layer subsets on N fresh held-out synthetic images: Table II, Table I,",
 		"      MaxBoxAccV2, small-object recall and ms/image, printed and as CSV",
+		"  benchmark-tiles [--sizes 4096,16384] [--seed 1000] [--model BUNDLE] [--out benchmark-tiles-output]",
+		"                  [--tile-batch 8] [--miou-max 4096] [--rate-images 1024] [--java-opts '-Xmx..']",
+		"                  [--mosaics-only]",
+		"      generated mosaics explained in tiles by a child 'zoomcam explain': time, peak memory, mIoU next",
+		"      to the same images explained one by one, and the tiles' rate next to a batch explain",
+		"      (--mosaics-only writes the mosaics alone; a later run with the same sizes and seed reuses them)",
 		"  soak [--n 1000] [--bad N] [--seed 13] [--model BUNDLE] [--out soak-output] [--batch 8] [--size 160]",
 		"      a hostile batch: N synthetic images, N/20 of them cut short in the header or the pixel data;",
 		"      checks every good image is explained and every bad one skipped with its reason; memory, time",
@@ -84,9 +103,10 @@ public final class Main {
 				case "evaluate" -> new EvaluateCommand(out, err).run(rest);
 				case "demo" -> new DemoCommand(out, err).run(rest);
 				case "benchmark" -> new BenchmarkCommand(out, err).run(rest);
+				case "benchmark-tiles" -> new TileBenchmarkCommand(out, err).run(rest);
 				case "soak" -> new SoakCommand(out, err).run(rest);
 				default -> throw new ZoomCamException("unknown command '" + args[0] +
-					"'; commands: demo, explain, evaluate, benchmark, info, speed, synth, soak, train, help");
+					"'; commands: demo, explain, evaluate, benchmark, benchmark-tiles, info, speed, synth, soak, train, help");
 			};
 		}
 		catch (final ZoomCamException e) {

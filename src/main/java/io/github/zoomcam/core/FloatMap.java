@@ -25,6 +25,17 @@ public final class FloatMap {
 		return new FloatMap(width, height, values.clone());
 	}
 
+	/**
+	 * Takes the array without copying it: for maps built once and handed over whole (a stitched map of a
+	 * large image, where a copy would double the memory). The caller must not change the array afterwards.
+	 */
+	public static FloatMap wrap(final int width, final int height, final float[] values) {
+		if ((long) width * height != values.length) {
+			throw new IllegalArgumentException("expected " + (long) width * height + " values, got " + values.length);
+		}
+		return new FloatMap(width, height, values);
+	}
+
 	/** Copies width * height values starting at {@code offset} (one map out of a larger host buffer). */
 	public static FloatMap copyOf(final int width, final int height, final float[] values, final int offset) {
 		return new FloatMap(width, height, Arrays.copyOfRange(values, offset, offset + width * height));
@@ -40,6 +51,15 @@ public final class FloatMap {
 
 	public float get(final int x, final int y) {
 		return data[y * width + x];
+	}
+
+	/**
+	 * The values themselves, without a copy, for code that only reads them and needs an array (ImageJ's TIFF
+	 * writer, the labels package): a map of a large image is not copied to be written or labelled. Callers
+	 * must not change the array.
+	 */
+	public float[] sharedValues() {
+		return data;
 	}
 
 	/** A fresh copy of the values, row-major. */

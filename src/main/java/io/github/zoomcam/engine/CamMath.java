@@ -140,6 +140,16 @@ final class CamMath {
 	}
 
 	/**
+	 * Min-max normalisation of (N, h, w) maps with given bounds shared by all of them (the tiles of one
+	 * image): (x - low) / (high - low); all zero when high <= low, as a constant map is in
+	 * {@link #normalise}.
+	 */
+	static NDArray normaliseWith(final NDArray maps, final float low, final float high) {
+		if (!(high > low)) return maps.zerosLike();
+		return maps.sub(low).div(high - low);
+	}
+
+	/**
 	 * Bilinear resize of (N, h, w) maps to (N, height, width) with half-pixel centres, exactly as PyTorch's
 	 * F.interpolate(mode='bilinear', align_corners=False), without antialiasing.
 	 */

@@ -23,9 +23,13 @@ import java.util.Set;
  * @param layerMapsAtOriginalSize also upsample every per-layer map to each image's own size (default false:
  *   per-layer maps stay at the model input size; fused maps are always computed at the original size)
  * @param scoreCam Score-CAM's cost settings
+ * @param rawMapsOnly compute only each method's raw layer maps (no normalisation, upsampling or fusion; the
+ *   other maps of {@link MethodMaps} are then empty or null): for callers that normalise across several
+ *   calls, as the tiles of one large image are, and fuse with {@link Explainer#fuseRawMaps} (default false)
  */
 public record ExplainOptions(Set<CamMethod> methods, List<String> layers, TargetSpec targets,
-	Aggregation aggregation, String gradcamLayer, boolean layerMapsAtOriginalSize, ScoreCamSettings scoreCam)
+	Aggregation aggregation, String gradcamLayer, boolean layerMapsAtOriginalSize, ScoreCamSettings scoreCam,
+	boolean rawMapsOnly)
 {
 
 	/** Zoom-CAM and Grad-CAM: the paper's method and its baseline. */
@@ -78,7 +82,7 @@ public record ExplainOptions(Set<CamMethod> methods, List<String> layers, Target
 	/** A builder holding these options, to change some of them. */
 	public Builder toBuilder() {
 		return new Builder().methods(methods).layers(layers).targets(targets).aggregation(aggregation).gradcamLayer(
-			gradcamLayer).layerMapsAtOriginalSize(layerMapsAtOriginalSize).scoreCam(scoreCam);
+			gradcamLayer).layerMapsAtOriginalSize(layerMapsAtOriginalSize).scoreCam(scoreCam).rawMapsOnly(rawMapsOnly);
 	}
 
 	/** The layers the multi-layer methods fuse on this bundle: the given ones, or the bundle's defaults. */
@@ -129,6 +133,7 @@ public record ExplainOptions(Set<CamMethod> methods, List<String> layers, Target
 		private String gradcamLayer = "";
 		private boolean layerMapsAtOriginalSize;
 		private ScoreCamSettings scoreCam = ScoreCamSettings.DEFAULTS;
+		private boolean rawMapsOnly;
 
 		private Builder() {}
 
@@ -176,9 +181,15 @@ public record ExplainOptions(Set<CamMethod> methods, List<String> layers, Target
 			return this;
 		}
 
+		/** Only raw layer maps (see {@link ExplainOptions#rawMapsOnly()}). */
+		public Builder rawMapsOnly(final boolean value) {
+			rawMapsOnly = value;
+			return this;
+		}
+
 		public ExplainOptions build() {
 			return new ExplainOptions(methods, layers, targets, aggregation, gradcamLayer, layerMapsAtOriginalSize,
-				scoreCam);
+				scoreCam, rawMapsOnly);
 		}
 	}
 }

@@ -86,6 +86,79 @@ public final class Explainer {
 		});
 	}
 
+	/**
+	 * The second half of {@link #explain} for raw maps whose normalisation spans several calls, such as the
+	 * tiles of one large image (computed with {@link ExplainOptions#rawMapsOnly()}): each layer's raw maps
+	 * are min-max normalised with the given bounds instead of each map's own minimum and maximum, upsampled
+	 * (bilinear, half-pixel centres, as in explain) to width x height and fused by the aggregation (Eq. 10:
+	 * pixel-wise max, or mean). One layer gives its normalised, upsampled map. Runs on the model's device.
+	 *
+	 * @param rawLayerMaps per map to fuse, its raw layer maps in layer order (the same layers and sizes for all)
+	 * @param low per layer, the raw value that becomes 0
+	 * @param high per layer, the raw value that becomes 1; a layer with high <= low becomes all zero, as a
+	 *   constant map does in explain
+	 * @param keepLayers also return the normalised, upsampled per-layer maps
+	 */
+	public List<FusedMaps> fuseRawMaps(final List<List<FloatMap>> rawLayerMaps, final float[] low,
+		final float[] high, final Aggregation aggregation, final int width, final int height,
+		final boolean keepLayers)
+	{
+		if (rawLayerMaps.isEmpty()) return List.of();
+		final int layers = rawLayerMaps.get(0).size();
+		if (layers == 0 || low.length != layers || high.length != layers) {
+			throw new IllegalArgumentException(layers + " layers but " + low.length + " lower and " + high.length +
+				" upper bounds");
+		}
+		final long outputFloats = (long) rawLayerMaps.size() * width * height * (keepLayers ? layers + 1 : 1);
+		if (outputFloats > MAX_COPY_FLOATS) {
+			throw new ZoomCamException("fusing " + rawLayerMaps.size() + " maps of " + width + "x" + height +
+				" at once is too large for one device copy; fuse fewer at a time");
+		}
+		return locked(() -> {
+			try (NDManager manager = bundle.newManager()) {
+				final int n = rawLayerMaps.size();
+				NDArray fused = null;
+				final NDList upsampled = new NDList();
+				for (int l = 0; l < layers; l++) {
+					final FloatMap first = rawLayerMaps.get(0).get(l);
+					final int plane = first.width() * first.height();
+					final float[] values = new float[n * plane];
+					for (int i = 0; i < n; i++) {
+						final FloatMap m = rawLayerMaps.get(i).get(l);
+						if (m.width() != first.width() || m.height() != first.height()) {
+							throw new IllegalArgumentException("layer " + l + " maps differ in size: " + m + " and " + first);
+						}
+						System.arraycopy(m.sharedValues(), 0, values, i * plane, plane);
+					}
+					final NDArray raw = manager.create(values, new Shape(n, first.height(), first.width()));
+					final NDArray up = CamMath.resize(CamMath.normaliseWith(raw, low[l], high[l]), height, width);
+					if (keepLayers) upsampled.add(up);
+					fused = fused == null ? up : CamMath.fuseInto(fused, up, aggregation);
+				}
+				if (aggregation == Aggregation.MEAN && layers > 1) fused = fused.div((float) layers);
+				final float[] fusedValues = fused.toFloatArray();
+				final float[] layerValues = keepLayers ? NDArrays.stack(upsampled, 1).toFloatArray() : null;
+				final int hw = width * height;
+				final List<FusedMaps> out = new ArrayList<>();
+				for (int i = 0; i < n; i++) {
+					final List<FloatMap> perLayer = new ArrayList<>();
+					for (int l = 0; keepLayers && l < layers; l++) {
+						perLayer.add(FloatMap.copyOf(width, height, layerValues, (i * layers + l) * hw));
+					}
+					out.add(new FusedMaps(FloatMap.copyOf(width, height, fusedValues, i * hw), perLayer));
+				}
+				return out;
+			}
+			catch (final ZoomCamException | IllegalArgumentException e) {
+				throw e;
+			}
+			catch (final RuntimeException e) {
+				throw new ZoomCamException("fusing the layer maps failed on the model's device (" + ModelBundle.firstLine(
+					e) + "); try a smaller tile batch");
+			}
+		});
+	}
+
 	/** Runs work on the bundle's network: one call at a time, never on a closed bundle. */
 	private <T> T locked(final java.util.function.Supplier<T> work) {
 		lock.lock();
@@ -486,6 +559,12 @@ public final class Explainer {
 		 */
 		private MethodEntries addMaps(final List<NDArray> raws, final boolean multi) {
 			final int[] rawIds = new int[raws.size()];
+			if (options.rawMapsOnly()) {
+				for (int l = 0; l < raws.size(); l++) rawIds[l] = host.add(MapKind.RAW, raws.get(l));
+				final int[] none = new int[sizeGroups.size()];
+				Arrays.fill(none, -1);
+				return new MethodEntries(rawIds, -1, -1, none, none.clone());
+			}
 			final NDList normalised = new NDList();
 			final NDList atInput = new NDList();
 			for (int l = 0; l < raws.size(); l++) {
@@ -546,6 +625,10 @@ public final class Explainer {
 			for (int l = 0; l < layers; l++) {
 				final LayerSpec spec = manifest.layers().get(manifest.layerIndex(names.get(l)));
 				raw.add(data.map(e.raw()[l], spec.width(), spec.height(), image * spec.height() * spec.width()));
+			}
+			if (e.atInput() < 0) {
+				// raw maps only (ExplainOptions.rawMapsOnly)
+				return new MethodMaps(method, names, raw, List.of(), List.of(), null, null);
 			}
 			final FloatMap atInput = data.map(e.atInput(), width, height, image * hw);
 			if (e.layersAtInput() >= 0) {
@@ -630,7 +713,11 @@ public final class Explainer {
 			final Preprocessing.ValueRange range = pre.rangeFor(image.bitDepth());
 			final float low;
 			final float high;
-			if (range.perImageMinMax()) {
+			if (range.perImageMinMax() && image.valueRange() != null) {
+				low = image.valueRange().min();
+				high = image.valueRange().max();
+			}
+			else if (range.perImageMinMax()) {
 				low = x.min().getFloat();
 				high = x.max().getFloat();
 			}

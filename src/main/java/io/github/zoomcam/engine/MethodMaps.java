@@ -15,6 +15,12 @@ import java.util.List;
  * @param layerMapsAtOriginal the same at the image's original size; empty unless the options ask for them
  * @param atInput the method's map at the model input size: the fused layer maps, or the one layer's map
  * @param atOriginal the same at the image's original size (always computed)
+ *
+ * <p>Two kinds of maps lack parts: with {@link ExplainOptions#rawMapsOnly()} only {@code rawLayerMaps}
+ * exist ({@code atInput} and {@code atOriginal} are null); an image explained in tiles (the pipeline's
+ * tiling) has no single pass at the model input size, so its {@code rawLayerMaps} and
+ * {@code layerMapsAtInput} are empty, {@code atInput} is null and the maps at the original size are the
+ * stitched ones.</p>
  */
 public record MethodMaps(CamMethod method, List<String> layers, List<FloatMap> rawLayerMaps,
 	List<FloatMap> layerMapsAtInput, List<FloatMap> layerMapsAtOriginal, FloatMap atInput, FloatMap atOriginal)
@@ -27,7 +33,7 @@ public record MethodMaps(CamMethod method, List<String> layers, List<FloatMap> r
 		layerMapsAtOriginal = List.copyOf(layerMapsAtOriginal);
 	}
 
-	/** Whether the per-layer maps exist at the original size (else only at the model input size). */
+	/** Whether the per-layer maps exist at the original size (else only at the model input size, or not at all). */
 	public boolean hasLayerMapsAtOriginal() {
 		return !layerMapsAtOriginal.isEmpty();
 	}

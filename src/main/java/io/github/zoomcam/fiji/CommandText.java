@@ -59,22 +59,62 @@ final class CommandText {
 	static final double MIN_PROBABILITY_DEFAULT = 0.5;
 	static final String CLASS_NAMES = "Class names (with target=class_names)";
 	static final String CLASS_NAMES_HELP = "Class names separated by ';' or ','";
-	static final String THRESHOLD = "Threshold";
+	static final String REFINE = "Pseudo-label refinement";
+	static final String REFINE_HELP = "image (the default): object outlines from the image (ImageJ's automatic " +
+		"threshold, optional smoothing and rolling-ball background, watershed), each object's class from the " +
+		"class maps; none: the paper's protocol (threshold each class map, keep components, fuse classes), with " +
+		"the threshold, keep and minimum area below";
+	static final String REFINE_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE);
+	static final String REFINE_THRESHOLDING = "Object threshold (with refine=image)";
+	static final String REFINE_THRESHOLDING_HELP = "ImageJ's automatic threshold method that separates objects from " +
+		"the background in the image (Image > Adjust > Auto Threshold's names)";
+	static final String REFINE_THRESHOLDING_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE_THRESHOLDING);
+	static final String REFINE_SIGMA = "Smoothing sigma (px, 0 = off)";
+	static final double REFINE_SIGMA_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.REFINE_SIGMA));
+	static final String REFINE_BACKGROUND = "Rolling-ball radius (px, 0 = off)";
+	static final double REFINE_BACKGROUND_DEFAULT = Double.parseDouble(DEFAULTS.get(
+		ExplainSettings.REFINE_BACKGROUND));
+	static final String REFINE_POLARITY = "Objects are";
+	static final String REFINE_POLARITY_HELP = "auto: decided per image; bright: brighter than the background " +
+		"(fluorescence); dark: darker (bright field, stains)";
+	static final String REFINE_POLARITY_DEFAULT = DEFAULTS.get(ExplainSettings.REFINE_POLARITY);
+	static final String REFINE_WATERSHED = "Split touching objects (watershed)";
+	static final boolean REFINE_WATERSHED_DEFAULT = Boolean.parseBoolean(DEFAULTS.get(
+		ExplainSettings.REFINE_WATERSHED));
+	static final String REFINE_MIN_EVIDENCE = "Minimum class evidence (0..1)";
+	static final double REFINE_MIN_EVIDENCE_DEFAULT = Double.parseDouble(DEFAULTS.get(
+		ExplainSettings.REFINE_MIN_EVIDENCE));
+	static final String REFINE_NOISE_FLOOR = "Noise floor (background SDs)";
+	static final double REFINE_NOISE_FLOOR_DEFAULT = Double.parseDouble(DEFAULTS.get(
+		ExplainSettings.REFINE_NOISE_FLOOR));
+	static final String REFINE_MIN_SIZE = "Minimum object area (px, with refine=image)";
+	static final int REFINE_MIN_SIZE_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.REFINE_MIN_SIZE));
+	static final String THRESHOLD = "Map threshold (with refine=none)";
 	static final String THRESHOLD_HELP = "Foreground cut of each class map: default (the method's value from " +
 		"the paper, 25% of the maximum for Zoom-CAM), a fraction of the maximum such as 0.3, otsu, or " +
 		"fixed:0.4 (an absolute map value)";
 	static final String THRESHOLD_DEFAULT = DEFAULTS.get(ExplainSettings.THRESHOLD);
-	static final String KEEP = "Keep components";
+	static final String KEEP = "Keep components (with refine=none)";
 	static final String KEEP_HELP = "largest: one component per class (the paper); all: every component of " +
 		"at least the minimum area";
 	static final String KEEP_DEFAULT = DEFAULTS.get(ExplainSettings.KEEP);
-	static final String MIN_AREA = "Minimum area (px, with keep=all)";
+	static final String MIN_AREA = "Minimum area (px, with refine=none keep=all)";
 	static final int MIN_AREA_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.MIN_AREA));
 	static final String DEVICE = "Device";
 	static final String DEVICE_HELP = "auto: the first GPU when one is usable, else the CPU";
 	static final String DEVICE_DEFAULT = "auto";
 	static final String OPACITY = "Heatmap opacity in the overlay";
 	static final double OPACITY_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.OPACITY));
+
+	static final String TILE = "Tiles";
+	static final String TILE_HELP = "auto: images larger than the model input are explained in overlapping " +
+		"tiles at native resolution (scale image pixels per model pixel); none: the whole image is resized to " +
+		"the model input; a number: tiles of that many image pixels";
+	static final String TILE_DEFAULT = DEFAULTS.get(ExplainSettings.TILE);
+	static final String OVERLAP = "Tile overlap (fraction of a tile)";
+	static final double OVERLAP_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.OVERLAP));
+	static final String SCALE = "Scale (image pixels per model pixel)";
+	static final double SCALE_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.SCALE));
 
 	// -- Explain Image --
 
@@ -87,7 +127,7 @@ final class CommandText {
 	static final String SHOW_MAP = "Show the method's map";
 	static final String SHOW_OVERLAY = "Overlay heatmap, outlines and boxes on the image";
 	static final String ADD_TO_ROI_MANAGER = "Add ROIs to the ROI Manager";
-	static final String SHOW_LABELS = "Show label image";
+	static final String SHOW_LABELS = "Show label and instance images";
 	static final String SHOW_TABLE = "Show Results table";
 
 	// -- Generate Pseudo-Labels --
@@ -99,8 +139,12 @@ final class CommandText {
 	static final String RECURSIVE = "Include sub-folders";
 	static final String OUTPUT_FOLDER = "Output folder";
 	static final String OUTPUT_FOLDER_HELP = "One sub-folder per image: heatmaps.tif, mask.tif, labels.tif, " +
-		"rois.zip, boxes.csv, overlay.png, result.json";
+		"instances.tif, rois.zip, boxes.csv, overlay.png, result.json";
 	static final String OVERWRITE = "Overwrite existing results";
+	static final String SERIES = "Series (multi-series files)";
+	static final String SERIES_HELP = "Which series of a multi-series file (e.g. .czi, .lif) is explained, " +
+		"counted from 1; the log says when a file has several";
+	static final int SERIES_DEFAULT = Integer.parseInt(DEFAULTS.get(ExplainSettings.SERIES));
 
 	// -- Evaluate Pseudo-Labels --
 
@@ -158,4 +202,5 @@ final class CommandText {
 
 	static final String HEATMAPS_SUFFIX = " heatmaps";
 	static final String LABELS_SUFFIX = " labels";
+	static final String INSTANCES_SUFFIX = " instances";
 }

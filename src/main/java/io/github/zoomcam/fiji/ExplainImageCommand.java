@@ -1,11 +1,13 @@
 package io.github.zoomcam.fiji;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.io.FileInfo;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 import io.github.zoomcam.engine.BundleManifest;
+import io.github.zoomcam.engine.ExplainMonitor;
 import io.github.zoomcam.engine.ExplainOptions;
 import io.github.zoomcam.engine.ExplainResult;
 import io.github.zoomcam.engine.ImageExplanation;
@@ -18,6 +20,10 @@ import io.github.zoomcam.pipeline.ImageConversion;
 import io.github.zoomcam.pipeline.PseudoLabelOutputs;
 import io.github.zoomcam.pipeline.TiffIntegrity;
 import io.github.zoomcam.labels.ImageAnnotation;
+import io.github.zoomcam.pipeline.tiling.MemoryBudget;
+import io.github.zoomcam.pipeline.tiling.TileGrid;
+import io.github.zoomcam.pipeline.tiling.TileSource;
+import io.github.zoomcam.pipeline.tiling.TiledExplainer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +61,7 @@ public class ExplainImageCommand extends ExplainingCommand {
 
 	/*
 	 * The outputs are also given to ImageJ by the command itself (ImageJOutputs), under the titles
-	 * "<image> heatmaps", "<image> <method>" and "<image> labels", and the rows go to ImageJ's Results table,
+	 * "<image> heatmaps", "<image> <method>", "<image> labels" and "<image> instances", and the rows go to ImageJ's Results table,
 	 * so that macros find them in the GUI and headless; scripts read them here.
 	 */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
@@ -64,6 +70,8 @@ public class ExplainImageCommand extends ExplainingCommand {
 	private ImagePlus map;
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ImagePlus label_image;
+	@Parameter(type = ItemIO.OUTPUT, required = false)
+	private ImagePlus instance_image;
 	@Parameter(type = ItemIO.OUTPUT, required = false)
 	private ResultsTable results;
 
@@ -94,6 +102,16 @@ public class ExplainImageCommand extends ExplainingCommand {
 		final ModelBundle bundle = bundle();
 		final ExplainOptions options = settings.options().toBuilder().layerMapsAtOriginalSize(settings.layerMaps()
 			.atOriginalSize((long) image.getWidth() * image.getHeight())).build();
+		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), manifest.width(), manifest
+			.height());
+		if (grid != null) {
+			MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest,
+				(long) image.getWidth() * image.getHeight(), settings.fewestTargets() * positions.size(), true));
+			// Reset first: an Esc pressed once the user is told it stops the run must stop it.
+			IJ.resetEscape();
+			log.info(title() + ": " + image.getTitle() + " is explained in " + grid.describe() + " at native resolution " +
+				"(tile=none resizes it to the model input instead); Esc stops");
+		}
 		final ResultsTable table = show_table ? ImageJOutputs.results() : null;
 		final ExplainOutputs outputs = new ExplainOutputs(image, settings.mainMethod(), settings.opacity(), positions
 			.size());
@@ -103,22 +121,38 @@ public class ExplainImageCommand extends ExplainingCommand {
 			final int z = positions.get(i)[0];
 			final int t = positions.get(i)[1];
 			status.showStatus(i, positions.size(), "Zoom-CAM: explaining " + image.getTitle());
-			final ImageInput input = ImageConversion.toInput(image, image.getTitle(), z, t);
-			final String flat = ImageChecks.flatness(input);
+			// A large image is never converted whole: its flatness is read from its pixels, its tiles from views.
+			final ImageInput input = grid == null ? ImageConversion.toInput(image, image.getTitle(), z, t) : null;
+			final String flat = input != null ? ImageChecks.flatness(input) : ImageChecks.flatness(image, image
+				.getTitle(), z, t);
 			if (flat != null) {
 				outputs.note(z, t, flat);
 				flatPlanes.add(flat);
 				continue;
 			}
-			final ExplainResult result = bundle.explainer().explain(List.of(input), options, monitor());
+			final ExplainResult result = grid == null ? bundle.explainer().explain(List.of(input), options, monitor())
+				: new TiledExplainer(bundle.explainer(), TiledExplainer.DEFAULT_TILE_BATCH).explain(TileSource.of(image,
+					image.getTitle(), z, t), grid, settings.options(), options.layerMapsAtOriginalSize(), targets ->
+						MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(
+							manifest, (long) image.getWidth() * image.getHeight(), targets * positions.size(), true)),
+					tileMonitor(i, positions.size()));
 			final ImageExplanation explanation = result.images().get(0);
 			explanation.warnings().forEach(w -> log.warn(w));
 			if (explanation.targets().isEmpty()) {
 				outputs.note(z, t, "no class reached the target " + targetText());
 				continue;
 			}
+			// The guide: the plane explained, at full resolution (a tiled plane is converted only now, once).
+			final float[] guide = settings.annotation().refine().isNone() ? null : input != null ? PseudoLabelOutputs
+				.guide(input, image.getType() == ImagePlus.COLOR_RGB || image.getType() == ImagePlus.COLOR_256)
+				: PseudoLabelOutputs.guide(image, z, t);
 			final ImageAnnotation annotation = PseudoLabelOutputs.annotate(explanation, settings.mainMethod(), settings
-				.annotation());
+				.annotation(), guide);
+			final String labelWarning = PseudoLabelOutputs.warningLine(annotation);
+			if (labelWarning != null) {
+				log.warn(title() + ": " + (positions.size() > 1 ? "slice " + z + (image.getNFrames() > 1 ? " frame " + t
+					: "") + ": " : "") + labelWarning);
+			}
 			outputs.add(z, t, explanation, annotation, table);
 		}
 		status.showProgress(positions.size(), positions.size());
@@ -134,7 +168,10 @@ public class ExplainImageCommand extends ExplainingCommand {
 		}
 		if (show_heatmaps) heatmaps = outputs.heatmaps();
 		if (show_map) map = outputs.maps();
-		if (show_labels) label_image = outputs.labels();
+		if (show_labels) {
+			label_image = outputs.labels();
+			instance_image = outputs.instances();
+		}
 		if (show_overlay) image.setOverlay(outputs.mergedOverlay());
 		if (add_to_roi_manager) addToRoiManager(outputs.rois());
 		if (table != null) results = table;
@@ -146,8 +183,9 @@ public class ExplainImageCommand extends ExplainingCommand {
 		ImageJOutputs.show(heatmaps);
 		ImageJOutputs.show(map);
 		ImageJOutputs.show(label_image);
+		ImageJOutputs.show(instance_image);
 		if (results != null) ImageJOutputs.showResults(results);
-		published("heatmaps", "map", "label_image", "results");
+		published("heatmaps", "map", "label_image", "instance_image", "results");
 	}
 
 	/**
@@ -159,6 +197,24 @@ public class ExplainImageCommand extends ExplainingCommand {
 		if (info == null || info.directory == null || info.fileName == null || info.directory.isEmpty()) return null;
 		final Path file = Paths.get(info.directory, info.fileName);
 		return Files.isRegularFile(file) ? TiffIntegrity.problem(file) : null;
+	}
+
+	/** Per-tile progress in the status bar ("plane 2/3" for stacks); Esc or cancelling stops between batches. */
+	private ExplainMonitor tileMonitor(final int plane, final int planes) {
+		return new ExplainMonitor() {
+
+			@Override
+			public void progress(final int done, final int total, final String what) {
+				status.showStatus(done, total, "Zoom-CAM: " + what + (planes > 1 ? " (plane " + (plane + 1) + "/" + planes +
+					")" : "") + " of " + image.getTitle());
+			}
+
+			@Override
+			public boolean cancelled() {
+				if (IJ.escapePressed() && !isCanceled()) cancel("cancelled with Esc");
+				return isCanceled();
+			}
+		};
 	}
 
 	/** (z, t) of the displayed plane, or of every plane. */

@@ -36,6 +36,8 @@ final class ExplainOutputs {
 	private ImageStack heatmaps;
 	private ImageStack maps;
 	private ImageStack labels;
+	private ImageStack instances;
+	private int maxInstances;
 	private final Overlay overlay = new Overlay();
 	private final List<Roi> rois = new ArrayList<>();
 	private final List<String> notes = new ArrayList<>();
@@ -69,6 +71,12 @@ final class ExplainOutputs {
 		final ImagePlus labelImage = PseudoLabelOutputs.labelImage(annotation, "", null);
 		if (labels == null) labels = new ImageStack(labelImage.getWidth(), labelImage.getHeight());
 		labels.addSlice(plane.isEmpty() ? "labels" : plane + "labels", labelImage.getProcessor());
+		final ImagePlus instanceImage = PseudoLabelOutputs.instanceImage(annotation, "", null);
+		if (instances == null) instances = new ImageStack(instanceImage.getWidth(), instanceImage.getHeight());
+		else if (instanceImage.getBitDepth() != instances.getBitDepth()) instances = asFloat(instances);
+		instances.addSlice(plane.isEmpty() ? "instances" : plane + "instances", instances.getBitDepth() == 32
+			? instanceImage.getProcessor().convertToFloat() : instanceImage.getProcessor());
+		maxInstances = Math.max(maxInstances, annotation.instances().size());
 
 		final Overlay planeOverlay = PseudoLabelOutputs.overlay(annotation, PseudoLabelOutputs.maxOf(methodMaps),
 			opacity, true, true);
@@ -110,6 +118,23 @@ final class ExplainOutputs {
 		for (int s = 1; s <= labels.getSize(); s++) max = Math.max(max, (int) labels.getProcessor(s).getMax());
 		imp.setDisplayRange(0, max);
 		return imp;
+	}
+
+	/** The instance label image, one slice per plane: each instance of a plane its own id (1..n). */
+	ImagePlus instances() {
+		if (instances == null) return null;
+		final ImagePlus imp = new ImagePlus(image.getShortTitle() + CommandText.INSTANCES_SUFFIX, instances);
+		imp.setCalibration(calibration());
+		imp.setDisplayRange(0, Math.max(1, maxInstances));
+		return imp;
+	}
+
+	private static ImageStack asFloat(final ImageStack stack) {
+		final ImageStack out = new ImageStack(stack.getWidth(), stack.getHeight());
+		for (int s = 1; s <= stack.getSize(); s++) {
+			out.addSlice(stack.getSliceLabel(s), stack.getProcessor(s).convertToFloat());
+		}
+		return out;
 	}
 
 	Overlay overlay() {

@@ -1,5 +1,6 @@
 package io.github.zoomcam.fiji;
 
+import ij.process.AutoThresholder;
 import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.CamMethod;
@@ -48,6 +49,27 @@ abstract class ExplainingCommand extends ModelCommand {
 	@Parameter(label = CommandText.CLASS_NAMES, description = CommandText.CLASS_NAMES_HELP, required = false,
 		persist = false)
 	protected String class_names = "";
+	@Parameter(label = CommandText.REFINE, description = CommandText.REFINE_HELP, persist = false,
+		choices = { "image", "none" })
+	protected String refine = CommandText.REFINE_DEFAULT;
+	@Parameter(label = CommandText.REFINE_THRESHOLDING, description = CommandText.REFINE_THRESHOLDING_HELP,
+		persist = false)
+	protected String refine_thresholding = CommandText.REFINE_THRESHOLDING_DEFAULT;
+	@Parameter(label = CommandText.REFINE_SIGMA, min = "0", stepSize = "0.1", persist = false)
+	protected double refine_sigma = CommandText.REFINE_SIGMA_DEFAULT;
+	@Parameter(label = CommandText.REFINE_BACKGROUND, min = "0", persist = false)
+	protected double refine_background = CommandText.REFINE_BACKGROUND_DEFAULT;
+	@Parameter(label = CommandText.REFINE_POLARITY, description = CommandText.REFINE_POLARITY_HELP,
+		persist = false, choices = { "auto", "bright", "dark" })
+	protected String refine_polarity = CommandText.REFINE_POLARITY_DEFAULT;
+	@Parameter(label = CommandText.REFINE_WATERSHED, persist = false)
+	protected boolean refine_watershed = CommandText.REFINE_WATERSHED_DEFAULT;
+	@Parameter(label = CommandText.REFINE_MIN_EVIDENCE, min = "0", max = "1", stepSize = "0.01", persist = false)
+	protected double refine_min_evidence = CommandText.REFINE_MIN_EVIDENCE_DEFAULT;
+	@Parameter(label = CommandText.REFINE_NOISE_FLOOR, min = "0", persist = false)
+	protected double refine_noise_floor = CommandText.REFINE_NOISE_FLOOR_DEFAULT;
+	@Parameter(label = CommandText.REFINE_MIN_SIZE, min = "1", persist = false)
+	protected int refine_min_size = CommandText.REFINE_MIN_SIZE_DEFAULT;
 	@Parameter(label = CommandText.THRESHOLD, description = CommandText.THRESHOLD_HELP, persist = false)
 	protected String threshold = CommandText.THRESHOLD_DEFAULT;
 	@Parameter(label = CommandText.KEEP, description = CommandText.KEEP_HELP, persist = false)
@@ -56,12 +78,19 @@ abstract class ExplainingCommand extends ModelCommand {
 	protected int min_area = CommandText.MIN_AREA_DEFAULT;
 	@Parameter(label = CommandText.OPACITY, min = "0", max = "1", stepSize = "0.05", persist = false)
 	protected double opacity = CommandText.OPACITY_DEFAULT;
+	@Parameter(label = CommandText.TILE, description = CommandText.TILE_HELP, persist = false)
+	protected String tile = CommandText.TILE_DEFAULT;
+	@Parameter(label = CommandText.OVERLAP, min = "0", max = "0.5", stepSize = "0.05", persist = false)
+	protected double overlap = CommandText.OVERLAP_DEFAULT;
+	@Parameter(label = CommandText.SCALE, min = "0.01", stepSize = "0.25", persist = false)
+	protected double scale = CommandText.SCALE_DEFAULT;
 
 	@Override
 	protected void initChoices() {
 		super.initChoices();
 		choices("method", Arrays.stream(CamMethod.values()).map(CamMethod::id).toList());
 		choices("keep", List.of(CommandText.KEEP_DEFAULT, "all"));
+		choices("refine_thresholding", Arrays.asList(AutoThresholder.getMethods()));
 	}
 
 	/** Lists the selected model's classes and layers in the dialog (initializer and model callback). */
@@ -134,7 +163,25 @@ abstract class ExplainingCommand extends ModelCommand {
 		text.put(ExplainSettings.KEEP, keep);
 		text.put(ExplainSettings.MIN_AREA, String.valueOf(min_area));
 		text.put(ExplainSettings.OPACITY, String.valueOf(opacity));
+		text.put(ExplainSettings.REFINE, refine);
+		text.put(ExplainSettings.REFINE_THRESHOLDING, refine_thresholding);
+		text.put(ExplainSettings.REFINE_SIGMA, String.valueOf(refine_sigma));
+		text.put(ExplainSettings.REFINE_BACKGROUND, String.valueOf(refine_background));
+		text.put(ExplainSettings.REFINE_POLARITY, refine_polarity);
+		text.put(ExplainSettings.REFINE_WATERSHED, String.valueOf(refine_watershed));
+		text.put(ExplainSettings.REFINE_MIN_EVIDENCE, String.valueOf(refine_min_evidence));
+		text.put(ExplainSettings.REFINE_NOISE_FLOOR, String.valueOf(refine_noise_floor));
+		text.put(ExplainSettings.REFINE_MIN_SIZE, String.valueOf(refine_min_size));
+		text.put(ExplainSettings.TILE, tile);
+		text.put(ExplainSettings.OVERLAP, String.valueOf(overlap));
+		text.put(ExplainSettings.SCALE, String.valueOf(scale));
+		text.putAll(moreSettings());
 		return ExplainSettings.parse(manifest, text);
+	}
+
+	/** Settings of a subclass's own inputs (e.g. the series of Generate Pseudo-Labels). */
+	protected Map<String, String> moreSettings() {
+		return Map.of();
 	}
 
 	private void describe(final String input, final String description) {

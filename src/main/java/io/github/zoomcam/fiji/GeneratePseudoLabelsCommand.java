@@ -42,6 +42,8 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 	private File output_folder;
 	@Parameter(label = CommandText.OVERWRITE, persist = false)
 	private boolean overwrite = false;
+	@Parameter(label = CommandText.SERIES, description = CommandText.SERIES_HELP, min = "1", persist = false)
+	private int series = CommandText.SERIES_DEFAULT;
 
 	/** One row per image, in ImageJ's Results table (shown with a display; what macros read headless). */
 	@Parameter(type = ItemIO.OUTPUT, required = false)
@@ -79,6 +81,11 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 	}
 
 	@Override
+	protected java.util.Map<String, String> moreSettings() {
+		return java.util.Map.of(ExplainSettings.SERIES, String.valueOf(series));
+	}
+
+	@Override
 	protected void execute() {
 		final Path out = output_folder.toPath().toAbsolutePath().normalize();
 		final BundleManifest manifest = ModelBundle.readManifest(modelPath());
@@ -93,8 +100,9 @@ public class GeneratePseudoLabelsCommand extends ExplainingCommand {
 			final ResultsTable table = ImageJOutputs.results();
 			summary = table;
 			final ModelBundle bundle = bundle();
-			log.info(title() + ": " + files.size() + " images, model " + manifest.name() + ", " + bundle.runtime());
+			// Reset first: an Esc pressed once the run has said it started must stop it.
 			IJ.resetEscape();
+			log.info(title() + ": " + files.size() + " images, model " + manifest.name() + ", " + bundle.runtime());
 			final BatchRunner.Summary result = new BatchRunner(bundle.explainer(), settings, store, overwrite, 1).run(
 				files, new Listener(table));
 			final String line = title() + ": " + result.line() + "; results in " + out;

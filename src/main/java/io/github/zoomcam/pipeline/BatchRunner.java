@@ -12,6 +12,11 @@ import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Prediction;
 import io.github.zoomcam.engine.Timings;
+import io.github.zoomcam.pipeline.tiling.MemoryBudget;
+import io.github.zoomcam.pipeline.tiling.RawMapStore;
+import io.github.zoomcam.pipeline.tiling.TileGrid;
+import io.github.zoomcam.pipeline.tiling.TileSource;
+import io.github.zoomcam.pipeline.tiling.TiledExplainer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +29,8 @@ import java.util.Map;
  * no reader understands, a reader's own exception, the network, a full disk) is reported as that image's
  * failure with a one-line reason, and the batch goes on. Results are written whole or not at all into a
  * {@link ResultStore}; an image whose current result exists (same source file, same settings) is skipped.
+ * An image larger than the model input is explained in tiles at native resolution (the settings' tiling,
+ * see {@link TiledExplainer}), alone, with its full-size outputs checked against the memory first.
  */
 public final class BatchRunner {
 
@@ -134,6 +141,7 @@ public final class BatchRunner {
 	private final ResultStore store;
 	private final boolean overwrite;
 	private final int batchSize;
+	private final TiledExplainer tiled;
 
 	/**
 	 * @param overwrite redo every image, even where a current result exists
@@ -142,7 +150,17 @@ public final class BatchRunner {
 	public BatchRunner(final Explainer explainer, final ExplainSettings settings, final ResultStore store,
 		final boolean overwrite, final int batchSize)
 	{
+		this(explainer, settings, store, overwrite, batchSize, TiledExplainer.DEFAULT_TILE_BATCH);
+	}
+
+	/**
+	 * @param tileBatch tiles of a tiled image per engine call
+	 */
+	public BatchRunner(final Explainer explainer, final ExplainSettings settings, final ResultStore store,
+		final boolean overwrite, final int batchSize, final int tileBatch)
+	{
 		if (batchSize < 1) throw new ZoomCamException("the batch size must be at least 1, got " + batchSize);
+		if (tileBatch < 1) throw new ZoomCamException("the tile batch must be at least 1, got " + tileBatch);
 		this.explainer = explainer;
 		this.bundle = explainer.bundle();
 		this.settings = settings;
@@ -150,6 +168,9 @@ public final class BatchRunner {
 		this.store = store;
 		this.overwrite = overwrite;
 		this.batchSize = batchSize;
+		// The raw maps of a large image's tiles wait next to the results (a disk chosen for large outputs),
+		// named so that the next run removes them if this one is killed.
+		this.tiled = new TiledExplainer(explainer, tileBatch, store.root(), RawMapStore.DEFAULT_MEMORY_LIMIT);
 	}
 
 	/** The key of this runner's settings with its model, as written to result.json. */
@@ -163,7 +184,7 @@ public final class BatchRunner {
 	 * @param flat the note of an image whose pixels all have one value (classified, given no labels), else null
 	 */
 	private record Job(int index, Path path, String folder, SourceFile source, ImagePlus image, ImageInput input,
-		List<String> warnings, String flat)
+		TileGrid grid, List<String> warnings, String flat)
 	{}
 
 	/**
@@ -199,6 +220,9 @@ public final class BatchRunner {
 					byIndex[i] = Outcome.of(i, path, folder, Status.SKIPPED, "a current result exists in " + store.folder(
 						folder) + " (same file and settings; overwrite to redo it)");
 				}
+				else if (job.grid() != null) {
+					byIndex[i] = explainTiled(job, listener);
+				}
 				else {
 					pending.add(job);
 				}
@@ -224,7 +248,7 @@ public final class BatchRunner {
 	private Job prepare(final int index, final Path path, final String folder) {
 		final SourceFile unread = SourceFile.of(path);
 		if (!overwrite && store.isCurrent(folder, unread, settingsHash)) return null;
-		final ImageFiles.Opened opened = ImageFiles.read(path);
+		final ImageFiles.Opened opened = ImageFiles.read(path, settings.series());
 		final SourceFile source = unread.withOpener(opened.opener(), opened.fallbackReason());
 		final ImagePlus image = opened.image();
 		ImageChecks.require(image, bundle.manifest());
@@ -233,15 +257,68 @@ public final class BatchRunner {
 			warnings.add(path.getFileName() + " was read by " + opened.opener() + " because " + opened
 				.fallbackReason());
 		}
+		if (opened.seriesNote(path) != null) warnings.add(opened.seriesNote(path));
 		final int planes = image.getNSlices() * image.getNFrames();
 		if (planes > 1) {
 			warnings.add(path.getFileName() + " has " + planes + " planes; the first is explained (Fiji's Explain " +
 				"Image explains every plane)");
 		}
-		final ImageInput input = ImageConversion.toInput(image, path.getFileName().toString(), 1, 1);
+		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), bundle.manifest().width(),
+			bundle.manifest().height());
+		final String name = path.getFileName().toString();
+		if (grid != null) {
+			// A large image is never converted whole: its flatness is read from its pixels.
+			final String flat = ImageChecks.flatness(image, name, 1, 1);
+			if (flat != null) {
+				// Nothing to explain: one tile stands for the image's class scores.
+				warnings.add(flat);
+				return new Job(index, path, folder, source, image, TileSource.of(image, name, 1, 1).tile(grid.tile(0)),
+					null, warnings, flat);
+			}
+			// Checked before any tile is explained; again once the number of classes is known.
+			MemoryBudget.require(name, image.getWidth(), image.getHeight(), outputs(image, settings.fewestTargets()));
+			return new Job(index, path, folder, source, image, null, grid, warnings, null);
+		}
+		final ImageInput input = ImageConversion.toInput(image, name, 1, 1);
 		final String flat = ImageChecks.flatness(input);
 		if (flat != null) warnings.add(flat);
-		return new Job(index, path, folder, source, image, input, warnings, flat);
+		return new Job(index, path, folder, source, image, input, null, warnings, flat);
+	}
+
+	/**
+	 * Explains one image in tiles and writes its result. The whole image never becomes one float array:
+	 * tiles are cut from views of its pixels, and only the stitched maps are image-sized.
+	 */
+	private Outcome explainTiled(final Job job, final BatchRunner.Listener listener) {
+		final String name = job.path().getFileName().toString();
+		final ImagePlus image = job.image();
+		final ExplainResult result;
+		try {
+			result = tiled.explain(TileSource.of(image, name, 1, 1), job.grid(), settings.options(), layerMapsAtFullSize(
+				image), targets -> MemoryBudget.require(name, image.getWidth(), image.getHeight(), outputs(image, targets)),
+				monitor(listener));
+		}
+		catch (final CancelledException e) {
+			return Outcome.of(job.index(), job.path(), job.folder(), Status.CANCELLED, e.getMessage());
+		}
+		catch (final RuntimeException | OutOfMemoryError | StackOverflowError | LinkageError e) {
+			return Outcome.of(job.index(), job.path(), job.folder(), Status.FAILED, reason(job.path(), e));
+		}
+		final Outcome written = write(job, result.images().get(0), result, 1);
+		if (written.status() != Status.EXPLAINED) return written;
+		final String note = (written.message().isEmpty() ? "" : written.message() + "; ") + "explained in " + job
+			.grid().describe();
+		return new Outcome(written.index(), written.source(), written.folder(), written.status(), note, written
+			.classes(), written.instances(), written.warnings(), written.millis(), written.opener());
+	}
+
+	private boolean layerMapsAtFullSize(final ImagePlus image) {
+		return settings.layerMaps().atOriginalSize((long) image.getWidth() * image.getHeight());
+	}
+
+	/** The full-size outputs of an image with this many explained classes, for the memory check. */
+	private MemoryBudget.Outputs outputs(final ImagePlus image, final int targets) {
+		return settings.fullSizeOutputs(bundle.manifest(), (long) image.getWidth() * image.getHeight(), targets, false);
 	}
 
 	/**
@@ -302,8 +379,9 @@ public final class BatchRunner {
 	private Outcome classifyOnly(final Job job) {
 		try {
 			final Prediction p = explainer.predict(List.of(job.input())).get(0);
-			final ImageExplanation explanation = new ImageExplanation(job.input().name(), job.input().width(), job
-				.input().height(), p.logits(), p.probabilities(), List.of(), List.of(job.flat()));
+			// The image's own size: a large flat image is classified on one of its tiles.
+			final ImageExplanation explanation = new ImageExplanation(job.input().name(), job.image().getWidth(), job
+				.image().getHeight(), p.logits(), p.probabilities(), List.of(), List.of(job.flat()));
 			final Outcome written = write(job, explanation, new ExplainResult(List.of(explanation), bundle.runtime(),
 				new Timings(0, 0, 0, 0, 0, 0)), 1);
 			if (written.status() != Status.EXPLAINED) return written;
@@ -334,7 +412,8 @@ public final class BatchRunner {
 				.probability())).toList();
 			final List<String> warnings = new ArrayList<>(job.warnings());
 			warnings.addAll(explanation.warnings());
-			final int instances = written.annotation() == null ? 0 : written.annotation().componentCount();
+			warnings.addAll(written.warnings());
+			final int instances = written.instances();
 			final String note = explanation.targets().isEmpty() ? "no class reached the target" : "";
 			return new Outcome(job.index(), job.path(), job.folder(), Status.EXPLAINED, note, classes, instances,
 				warnings, result.timings().totalMs() / sharing, job.source().opener());

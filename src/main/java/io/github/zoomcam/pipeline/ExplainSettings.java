@@ -12,7 +12,10 @@ import io.github.zoomcam.engine.OutputKind;
 import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.Keep;
+import io.github.zoomcam.labels.RefineOptions;
 import io.github.zoomcam.labels.Threshold;
+import io.github.zoomcam.pipeline.tiling.MemoryBudget;
+import io.github.zoomcam.pipeline.tiling.Tiling;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,9 +39,11 @@ import java.util.TreeMap;
  * @param layerMaps where per-layer maps are computed at the original size
  * @param annotation how maps become pseudo-labels; null when pseudo-labels are switched off
  * @param opacity heatmap opacity in overlay.png
+ * @param tiling whether and how large images are explained in tiles at native resolution
+ * @param series which series of a multi-series file is explained (1-based; Bio-Formats files)
  */
 public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, LayerMaps layerMaps,
-	AnnotationOptions annotation, double opacity)
+	AnnotationOptions annotation, double opacity, Tiling tiling, int series)
 {
 
 	public static final String METHOD = "method";
@@ -55,6 +60,28 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	public static final String BACKGROUND = "background";
 	public static final String OPACITY = "opacity";
 	public static final String PSEUDO_LABELS = "pseudo-labels";
+	/** {@code image} (the default: outlines from the image) or {@code none} (the paper's protocol). */
+	public static final String REFINE = "refine";
+	public static final String REFINE_THRESHOLDING = "refine-thresholding";
+	public static final String REFINE_SIGMA = "refine-sigma";
+	public static final String REFINE_BACKGROUND = "refine-background";
+	public static final String REFINE_POLARITY = "refine-polarity";
+	public static final String REFINE_WATERSHED = "refine-watershed";
+	public static final String REFINE_MIN_EVIDENCE = "refine-min-evidence";
+	public static final String REFINE_NOISE_FLOOR = "refine-noise-floor";
+	public static final String REFINE_MIN_SIZE = "refine-min-size";
+
+	/** The image-guided refinement's own settings (keys above), each a {@link RefineOptions#parse} key. */
+	public static final Map<String, String> REFINE_KEYS = Map.of(REFINE_THRESHOLDING, "method", REFINE_SIGMA, "sigma",
+		REFINE_BACKGROUND, "rolling", REFINE_POLARITY, "polarity", REFINE_WATERSHED, "watershed", REFINE_MIN_EVIDENCE,
+		"min_evidence", REFINE_NOISE_FLOOR, "noise_floor", REFINE_MIN_SIZE, "min_area");
+
+	/** Settings of the paper's protocol only ({@code refine=none}). */
+	public static final List<String> PAPER_KEYS = List.of("threshold", "keep", "min-area", "background");
+	public static final String TILE = "tile";
+	public static final String OVERLAP = "overlap";
+	public static final String SCALE = "scale";
+	public static final String SERIES = "series";
 
 	/** The default of every key, as text; "default" means "the method's or the bundle's own choice". */
 	public static final Map<String, String> DEFAULTS = defaults();
@@ -90,6 +117,8 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		if (!(opacity >= 0 && opacity <= 1)) {
 			throw new ZoomCamException("opacity " + opacity + " is outside 0..1; give a value such as 0.5");
 		}
+		if (tiling == null) tiling = Tiling.DEFAULT;
+		if (series < 1) throw new ZoomCamException("series " + series + " does not exist; series are counted from 1");
 	}
 
 	/** The method whose maps make heatmaps.tif and the pseudo-labels. */
@@ -103,18 +132,49 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	}
 
 	/**
+	 * The full-size outputs of a tiled image of this many pixels with this many explained classes, as the
+	 * memory check counts them: per class one map per method, plus one per layer where per-layer maps are
+	 * kept at full size.
+	 *
+	 * @param display whether they are also shown in windows (Fiji's Explain Image); result folders of images
+	 *   above {@link LeanPseudoLabels#MIN_PIXELS} are labelled by the lean path
+	 */
+	public MemoryBudget.Outputs fullSizeOutputs(final BundleManifest manifest, final long pixels, final int targets,
+		final boolean display)
+	{
+		final int layerCount = options.layersFor(manifest).size();
+		int maps = 0;
+		for (final CamMethod method : methods) maps += 1 + (method.multiLayer() && layerMaps.atOriginalSize(pixels)
+			? layerCount : 0);
+		return new MemoryBudget.Outputs(maps, targets, pseudoLabels(), !display && pixels > LeanPseudoLabels.MIN_PIXELS,
+			display);
+	}
+
+	/** The fewest classes the targets can give for an image, before it has been classified. */
+	public int fewestTargets() {
+		final TargetSpec targets = options.targets();
+		if (targets instanceof TargetSpec.TopK k) return k.k();
+		if (targets instanceof TargetSpec.Classes c) return c.names().size();
+		return 1;
+	}
+
+	/**
 	 * Parses the settings for a bundle. Keys missing from {@code text} take {@link #DEFAULTS}; an unknown key,
 	 * layer, class, method or value fails with one line naming what is valid.
 	 */
 	public static ExplainSettings parse(final BundleManifest manifest, final Map<String, String> text) {
 		final Map<String, String> values = new TreeMap<>(DEFAULTS);
+		final Set<String> given = new java.util.HashSet<>();
 		text.forEach((key, value) -> {
 			final String k = key.replace('_', '-').toLowerCase(Locale.ROOT);
 			if (!DEFAULTS.containsKey(k)) {
 				throw new ZoomCamException("unknown setting '" + key + "'; the settings are: " + String.join(", ",
 					DEFAULTS.keySet()));
 			}
-			if (value != null) values.put(k, value.trim());
+			if (value != null) {
+				values.put(k, value.trim());
+				given.add(k);
+			}
 		});
 		final List<CamMethod> methods = CamMethod.parseList(listText(values.get(METHOD)));
 		final String layersText = values.get(LAYERS);
@@ -132,9 +192,11 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 			.aggregation(Aggregation.parse(values.get(AGGREGATION))).gradcamLayer(gradcamLayer).scoreCam(
 				new ScoreCamSettings(integer(values, SCORECAM_CHANNELS, 0), integer(values, SCORECAM_BATCH, 1))).build();
 		options.validate(manifest);
-		final AnnotationOptions annotation = bool(values, PSEUDO_LABELS) ? annotation(values, methods.get(0)) : null;
+		final AnnotationOptions annotation = bool(values, PSEUDO_LABELS) ? annotation(values, given, methods.get(0))
+			: null;
+		final Tiling tiling = Tiling.parse(values.get(TILE), values.get(OVERLAP), values.get(SCALE));
 		return new ExplainSettings(methods, options, LayerMaps.parse(values.get(LAYER_MAPS)), annotation, number(values,
-			OPACITY));
+			OPACITY), tiling, integer(values, SERIES, 1));
 	}
 
 	/** The target text meaning "follow the model": {@link #modelDefaultTargets}. */
@@ -170,7 +232,55 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		return TargetSpec.parse(listText(t));
 	}
 
-	private static AnnotationOptions annotation(final Map<String, String> values, final CamMethod method) {
+	/**
+	 * The refinement: {@code refine} (a mode, or {@link RefineOptions}' whole text form such as
+	 * "image method=Otsu sigma=1"), then each {@code refine-*} key that was given. With {@code none} the
+	 * {@code refine-*} keys are ignored (the Fiji dialogs always send them).
+	 */
+	public static RefineOptions refine(final Map<String, String> values, final Set<String> given) {
+		RefineOptions refine = RefineOptions.parse(values.get(REFINE));
+		if (refine.isNone()) return refine;
+		final StringBuilder text = new StringBuilder(refine.mode().id());
+		for (final Map.Entry<String, String> key : new TreeMap<>(REFINE_KEYS).entrySet()) {
+			if (!given.contains(key.getKey())) continue;
+			final String value = values.get(key.getKey());
+			if (value.isEmpty() || value.matches(".*[\\s,;=].*")) {
+				throw new ZoomCamException(key.getKey() + " '" + value + "' is not a single value; e.g. " + key.getKey()
+					+ "=" + DEFAULTS.get(key.getKey()));
+			}
+			text.append(' ').append(key.getValue()).append('=').append(value);
+		}
+		final RefineOptions keys = RefineOptions.parse(text.toString());
+		// The keys given on their own replace the same settings of the refine text; the rest stay as it set them.
+		for (final String key : given) {
+			refine = switch (key) {
+				case REFINE_THRESHOLDING -> refine.withThresholdMethod(keys.thresholdMethod());
+				case REFINE_SIGMA -> refine.withSigma(keys.sigma());
+				case REFINE_BACKGROUND -> refine.withRollingBallRadius(keys.rollingBallRadius());
+				case REFINE_POLARITY -> refine.withPolarity(keys.polarity());
+				case REFINE_WATERSHED -> refine.withWatershed(keys.watershed());
+				case REFINE_MIN_EVIDENCE -> refine.withMinEvidence(keys.minEvidence());
+				case REFINE_NOISE_FLOOR -> refine.withNoiseFloor(keys.noiseFloor());
+				case REFINE_MIN_SIZE -> refine.withMinArea(keys.minArea());
+				default -> refine;
+			};
+		}
+		return refine;
+	}
+
+	private static AnnotationOptions annotation(final Map<String, String> values, final Set<String> given,
+		final CamMethod method)
+	{
+		final RefineOptions refine = refine(values, given);
+		if (!refine.isNone()) {
+			for (final String key : PAPER_KEYS) {
+				if (given.contains(key) && !values.get(key).equalsIgnoreCase(DEFAULTS.get(key))) {
+					throw new ZoomCamException(key + " '" + values.get(key) + "' applies to refine=none (the paper's "
+						+ "protocol) only; add refine=none (--refine none), or leave " + key + " at " + DEFAULTS.get(key)
+						+ " for the image-guided refinement (its settings are the refine-* keys)");
+				}
+			}
+		}
 		final String thresholdText = values.get(THRESHOLD);
 		final Threshold threshold = Threshold.parseOrDefault(thresholdText.equalsIgnoreCase("default") ? null
 			: thresholdText, method.paperThreshold());
@@ -180,7 +290,7 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		final String background = values.get(BACKGROUND);
 		final double backgroundFraction = background.equalsIgnoreCase("default") ? Double.NaN : number(values,
 			BACKGROUND);
-		return new AnnotationOptions(threshold, keep, backgroundFraction);
+		return new AnnotationOptions(threshold, keep, backgroundFraction, refine);
 	}
 
 	/**
@@ -203,12 +313,17 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		o.addProperty("layer_maps", layerMaps.name().toLowerCase(Locale.ROOT));
 		o.addProperty("pseudo_labels", annotation != null);
 		if (annotation != null) {
+			o.addProperty("refine", annotation.refine().toString());
 			o.addProperty("threshold", String.valueOf(annotation.threshold()));
 			o.addProperty("keep", String.valueOf(annotation.keep()));
 			o.addProperty("background_fraction", Double.isNaN(annotation.backgroundFraction()) ? "threshold"
 				: String.valueOf(annotation.backgroundFraction()));
 		}
 		o.addProperty("opacity", opacity);
+		o.addProperty("tile", tiling.tileText());
+		o.addProperty("overlap", tiling.overlap());
+		o.addProperty("scale", tiling.scale());
+		o.addProperty("series", series);
 		return o;
 	}
 
@@ -244,7 +359,26 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		d.put(BACKGROUND, "default");
 		d.put(OPACITY, "0.5");
 		d.put(PSEUDO_LABELS, "true");
+		final RefineOptions refine = RefineOptions.defaults();
+		d.put(REFINE, refine.mode().id());
+		d.put(REFINE_THRESHOLDING, refine.thresholdMethod().name());
+		d.put(REFINE_SIGMA, plain(refine.sigma()));
+		d.put(REFINE_BACKGROUND, plain(refine.rollingBallRadius()));
+		d.put(REFINE_POLARITY, refine.polarity().id());
+		d.put(REFINE_WATERSHED, String.valueOf(refine.watershed()));
+		d.put(REFINE_MIN_EVIDENCE, plain(refine.minEvidence()));
+		d.put(REFINE_NOISE_FLOOR, plain(refine.noiseFloor()));
+		d.put(REFINE_MIN_SIZE, String.valueOf(refine.minArea()));
+		d.put(TILE, Tiling.DEFAULT_TILE);
+		d.put(OVERLAP, Tiling.DEFAULT_OVERLAP);
+		d.put(SCALE, Tiling.DEFAULT_SCALE);
+		d.put(SERIES, "1");
 		return java.util.Collections.unmodifiableMap(d);
+	}
+
+	private static String plain(final double value) {
+		return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(
+			value);
 	}
 
 	/**

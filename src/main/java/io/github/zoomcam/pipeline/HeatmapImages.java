@@ -31,15 +31,37 @@ public final class HeatmapImages {
 	 * per-layer maps were computed only there): for the multi-layer methods (Zoom-CAM, Layer-CAM) one slice per layer in network order,
 	 * labelled with the layer name, then the fused map labelled with the method's label ("zoom-cam",
 	 * "layer-cam"); for the single-layer methods one slice labelled with the label and the layer, e.g.
-	 * "grad-cam features.12", "grad-cam++ features.12".
+	 * "grad-cam features.12", "grad-cam++ features.12". An image explained in tiles has per-layer maps only
+	 * at its full size, when they were asked for; without them its stack is the method's map alone.
 	 */
 	public static ImagePlus stack(final TargetExplanation target, final CamMethod method, final String title,
 		final Calibration calibration)
 	{
+		return stack(target, method, title, calibration, false);
+	}
+
+	/**
+	 * {@link #stack(TargetExplanation, CamMethod, String, Calibration)} on the maps' own values, for writing
+	 * the stack to a file and nothing else (no copy of a large image's maps).
+	 */
+	public static ImagePlus stackForWriting(final TargetExplanation target, final CamMethod method,
+		final String title, final Calibration calibration)
+	{
+		return stack(target, method, title, calibration, true);
+	}
+
+	private static ImagePlus stack(final TargetExplanation target, final CamMethod method, final String title,
+		final Calibration calibration, final boolean shared)
+	{
 		final List<FloatMap> maps = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
 		final MethodMaps methodMaps = target.methodMaps(method);
-		if (method.multiLayer()) {
+		if (method.multiLayer() && !methodMaps.hasLayerMapsAtOriginal() && methodMaps.layerMapsAtInput().isEmpty()) {
+			// A large image explained in tiles without per-layer maps: the stitched map alone, at full size.
+			maps.add(methodMaps.atOriginal());
+			labels.add(method.label());
+		}
+		else if (method.multiLayer()) {
 			final boolean original = methodMaps.hasLayerMapsAtOriginal();
 			final List<FloatMap> layers = original ? methodMaps.layerMapsAtOriginal() : methodMaps.layerMapsAtInput();
 			for (int i = 0; i < layers.size(); i++) {
@@ -54,7 +76,10 @@ public final class HeatmapImages {
 			labels.add(method.label() + " " + methodMaps.layers().get(0));
 		}
 		final ImageStack stack = new ImageStack(maps.get(0).width(), maps.get(0).height());
-		for (int i = 0; i < maps.size(); i++) stack.addSlice(labels.get(i), ImageConversion.toProcessor(maps.get(i)));
+		for (int i = 0; i < maps.size(); i++) {
+			stack.addSlice(labels.get(i), shared ? ImageConversion.sharedProcessor(maps.get(i)) : ImageConversion
+				.toProcessor(maps.get(i)));
+		}
 		final ImagePlus image = new ImagePlus(title, stack);
 		if (calibration != null) {
 			// Maps at the model input size cover the whole image with fewer, larger pixels.

@@ -1,6 +1,8 @@
 package io.github.zoomcam.pipeline;
 
 import ij.ImagePlus;
+import ij.process.ColorProcessor;
+import ij.process.ImageProcessor;
 import io.github.zoomcam.core.ZoomCamException;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.ImageInput;
@@ -85,6 +87,36 @@ public final class ImageChecks {
 		}
 		return input.name() + " is flat (every pixel " + (zero ? "is 0" : "has the value " + (values.length > 1
 			? "(" + value + ")" : value)) + "): nothing to explain, no labels given";
+	}
+
+	/**
+	 * {@link #flatness(ImageInput)} of one plane of an image, read from its pixels without converting the
+	 * plane (a large image is explained in tiles and never becomes one float array); stops at the first pixel
+	 * that differs.
+	 *
+	 * @param z 1-based slice
+	 * @param t 1-based frame
+	 */
+	public static String flatness(final ImagePlus image, final String name, final int z, final int t) {
+		final int type = image.getType();
+		final float[][] first;
+		if (type == ImagePlus.COLOR_RGB || type == ImagePlus.COLOR_256) {
+			final ImageProcessor ip = image.getStack().getProcessor(image.getStackIndex(1, z, t));
+			final int[] rgb = (int[]) (ip instanceof ColorProcessor ? ip : ip.convertToRGB()).getPixels();
+			final int value = rgb[0] & 0xffffff;
+			for (final int v : rgb) if ((v & 0xffffff) != value) return null;
+			first = new float[][] { { (value >> 16) & 0xff }, { (value >> 8) & 0xff }, { value & 0xff } };
+		}
+		else {
+			first = new float[image.getNChannels()][];
+			for (int c = 0; c < first.length; c++) {
+				final ImageProcessor ip = image.getStack().getProcessor(image.getStackIndex(c + 1, z, t));
+				final float value = ip.getf(0);
+				for (int i = 1, n = ip.getPixelCount(); i < n; i++) if (ip.getf(i) != value) return null;
+				first[c] = new float[] { value };
+			}
+		}
+		return flatness(new ImageInput(name, 1, 1, 32, first));
 	}
 
 	/**

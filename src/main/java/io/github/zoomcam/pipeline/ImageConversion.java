@@ -74,6 +74,14 @@ public final class ImageConversion {
 		return out;
 	}
 
+	/**
+	 * A FloatProcessor on the map's own values, for writing a file and nothing else: nothing may change its
+	 * pixels (a large map is not copied to be written).
+	 */
+	public static ij.process.FloatProcessor sharedProcessor(final FloatMap map) {
+		return new ij.process.FloatProcessor(map.width(), map.height(), map.sharedValues());
+	}
+
 	/** A FloatProcessor holding a copy of the map. */
 	public static ij.process.FloatProcessor toProcessor(final FloatMap map) {
 		return new ij.process.FloatProcessor(map.width(), map.height(), map.toArray());

@@ -9,9 +9,13 @@ import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.engine.ImageExplanation;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.TargetExplanation;
+import io.github.zoomcam.labels.AnnotationOptions;
+import io.github.zoomcam.labels.ClassAnnotation;
+import io.github.zoomcam.labels.RefineOptions;
 import io.github.zoomcam.labels.ImageAnnotation;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +24,14 @@ import java.util.Map;
 /**
  * The per-image result folder that {@code zoomcam explain}, Fiji's "Generate Pseudo-Labels..." and the
  * Spark job all write: {@code heatmaps.tif} (or {@code heatmaps-<class>.tif} per class when several classes
- * are explained; {@code heatmaps[-<class>]-<method>.tif} for each further method), the five pseudo-label
+ * are explained; {@code heatmaps[-<class>]-<method>.tif} for each further method), the six pseudo-label
  * files, and {@code result.json} with the source and settings the result is keyed on. The folder is
  * written as a whole into a temporary folder of a {@link ResultStore} and renamed into place.
  */
 public final class ResultFolder {
+
+	/** Side of the largest square image the image-guided refinement labels ({@link LeanPseudoLabels#MIN_PIXELS}). */
+	static final int LEAN_SIDE = (int) Math.round(Math.sqrt(LeanPseudoLabels.MIN_PIXELS));
 
 	/** Written last; its presence marks a complete folder. */
 	public static final String RESULT_JSON = "result.json";
@@ -36,12 +43,25 @@ public final class ResultFolder {
 	 *
 	 * @param dir the image's folder
 	 * @param heatmapFiles per method, the heatmap stack file name per explained class name
-	 * @param annotation the pseudo-labels (from the first method), or null when none were asked for
+	 * @param annotation the pseudo-labels (from the first method), or null when none were asked for or the
+	 *   image was large enough for {@link LeanPseudoLabels} (which makes no label-image record)
+	 * @param classes each explained class's pseudo-label (empty without pseudo-labels)
+	 * @param warnings one-line notes on the pseudo-labels (an empty image, a very large image labelled by the
+	 *   paper's protocol)
 	 */
-	public record Written(Path dir, Map<CamMethod, Map<String, String>> heatmapFiles, ImageAnnotation annotation) {
+	public record Written(Path dir, Map<CamMethod, Map<String, String>> heatmapFiles, ImageAnnotation annotation,
+		List<ClassAnnotation> classes, List<String> warnings)
+	{
 
 		public Written {
 			heatmapFiles = Collections.unmodifiableMap(new LinkedHashMap<>(heatmapFiles));
+			classes = classes == null ? List.of() : List.copyOf(classes);
+			warnings = List.copyOf(warnings);
+		}
+
+		/** Kept components over all classes (0 without pseudo-labels). */
+		public int instances() {
+			return classes.stream().mapToInt(c -> c.label().components().size()).sum();
 		}
 	}
 
@@ -63,16 +83,42 @@ public final class ResultFolder {
 			ResultStore.stem(source.path()), image.getCalibration(), dir);
 		final CamMethod method = settings.mainMethod();
 		ImageAnnotation annotation = null;
-		if (settings.pseudoLabels()) {
-			annotation = PseudoLabelOutputs.annotate(explanation, method, settings.annotation());
+		ResultJson.Labels labels = null;
+		if (settings.pseudoLabels() && LeanPseudoLabels.applies(explanation)) {
+			// A very large image: the paper's protocol and its files, without image-sized copies.
+			AnnotationOptions options = settings.annotation();
+			final List<String> notes = new ArrayList<>();
+			if (!options.refine().isNone()) {
+				notes.add(explanation.imageName() + ": pseudo-labels: " + explanation.width() + "x" + explanation.height()
+					+ " pixels are more than the image-guided refinement labels (" + LEAN_SIDE + "x" + LEAN_SIDE + "); "
+					+ "labelled by the paper's protocol (refine none), without instances.tif");
+				options = options.withRefine(RefineOptions.none());
+			}
+			final LeanPseudoLabels.Labels lean = LeanPseudoLabels.write(explanation, method, options, image, plane,
+				settings.opacity(), dir);
+			labels = new ResultJson.Labels(lean.classes(), lean.instances(), options, notes, false);
+		}
+		else if (settings.pseudoLabels()) {
+			final float[] guide = settings.annotation().refine().isNone() ? null : guide(image, plane);
+			annotation = PseudoLabelOutputs.annotate(explanation, method, settings.annotation(), guide);
 			final FloatMap heatmap = PseudoLabelOutputs.maxOf(explanation.targets().stream().map(t -> t.map(method))
 				.toList());
 			PseudoLabelOutputs.writeAll(annotation, heatmap, image, plane, settings.opacity(), dir);
+			final String warning = PseudoLabelOutputs.warningLine(annotation);
+			labels = new ResultJson.Labels(annotation.classes(), annotation.instances(), settings.annotation(),
+				warning == null ? List.of() : List.of(warning), true);
 		}
 		// result.json last: its presence marks a complete result folder.
 		AtomicFiles.writeString(dir.resolve(RESULT_JSON), ResultJson.of(bundle, source, explanation, batch, settings,
-			settingsHash, files, annotation));
-		return new Written(dir, files, annotation);
+			settingsHash, files, labels));
+		return new Written(dir, files, annotation, labels == null ? null : labels.classes(), labels == null ? List.of()
+			: labels.warnings());
+	}
+
+	/** The guide image of a stack position: that plane's (z, t), every channel ({@link PseudoLabelOutputs#guide}). */
+	static float[] guide(final ImagePlus image, final int plane) {
+		final int[] czt = image.convertIndexToPosition(Math.max(1, Math.min(plane, image.getStackSize())));
+		return PseudoLabelOutputs.guide(image, czt[1], czt[2]);
 	}
 
 	/**
@@ -90,8 +136,8 @@ public final class ResultFolder {
 			for (final TargetExplanation t : image.targets()) {
 				final String name = "heatmaps" + (several ? "-" + ResultStore.safeName(t.className()) : "") + (m ==
 					methods.get(0) ? "" : "-" + fileTag(m)) + ".tif";
-				HeatmapImages.writeTiff(HeatmapImages.stack(t, m, title + " " + t.className(), calibration), dir.resolve(
-					name));
+				HeatmapImages.writeTiff(HeatmapImages.stackForWriting(t, m, title + " " + t.className(), calibration), dir
+					.resolve(name));
 				mine.put(t.className(), name);
 			}
 			files.put(m, mine);

@@ -11,7 +11,7 @@ import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.labels.AnnotationOptions;
 import io.github.zoomcam.labels.ClassAnnotation;
-import io.github.zoomcam.labels.Component;
+import io.github.zoomcam.labels.Instance;
 import io.github.zoomcam.labels.ImageAnnotation;
 
 import java.util.List;
@@ -26,6 +26,7 @@ import java.util.Map;
 public final class ResultJson {
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+		.disableHtmlEscaping()
 		.create();
 
 	private ResultJson() {}
@@ -40,6 +41,38 @@ public final class ResultJson {
 	public static String of(final ModelBundle bundle, final SourceFile source, final ImageExplanation image,
 		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
 		final Map<CamMethod, Map<String, String>> heatmapFiles, final ImageAnnotation annotation)
+	{
+		final String warning = PseudoLabelOutputs.warningLine(annotation);
+		return of(bundle, source, image, batch, settings, settingsHash, heatmapFiles, annotation == null ? null
+			: new Labels(annotation.classes(), annotation.instances(), settings.annotation(), warning == null ? List.of()
+				: List.of(warning), true));
+	}
+
+	/**
+	 * The pseudo-labels as result.json records them.
+	 *
+	 * @param options the options they were made with (the refinement actually used)
+	 * @param warnings one-line notes about them
+	 * @param instanceImage whether instances.tif was written
+	 */
+	public record Labels(List<ClassAnnotation> classes, List<Instance> instances, AnnotationOptions options,
+		List<String> warnings, boolean instanceImage)
+	{
+
+		public Labels {
+			classes = List.copyOf(classes);
+			instances = List.copyOf(instances);
+			warnings = List.copyOf(warnings);
+		}
+	}
+
+	/**
+	 * {@link #of(ModelBundle, SourceFile, ImageExplanation, ExplainResult, ExplainSettings, String, Map,
+	 * ImageAnnotation)} with the pseudo-labels given as {@link Labels} (null when none were made).
+	 */
+	public static String of(final ModelBundle bundle, final SourceFile source, final ImageExplanation image,
+		final ExplainResult batch, final ExplainSettings settings, final String settingsHash,
+		final Map<CamMethod, Map<String, String>> heatmapFiles, final Labels annotation)
 	{
 		final JsonObject root = new JsonObject();
 		root.add("source", source.toJson());
@@ -101,20 +134,28 @@ public final class ResultJson {
 		root.add("class_scores", scores);
 		final JsonArray warnings = new JsonArray();
 		image.warnings().forEach(warnings::add);
+		if (annotation != null) annotation.warnings().forEach(warnings::add);
 		root.add("warnings", warnings);
-		if (annotation != null) root.add("pseudo_labels", pseudoLabels(annotation, settings.annotation()));
+		if (annotation != null) root.add("pseudo_labels", pseudoLabels(annotation, annotation.options()));
 		return GSON.toJson(root) + "\n";
 	}
 
-	private static JsonObject pseudoLabels(final ImageAnnotation annotation, final AnnotationOptions options) {
+	private static JsonObject pseudoLabels(final Labels annotation, final AnnotationOptions options) {
 		final JsonObject o = new JsonObject();
-		o.addProperty("threshold", String.valueOf(options.threshold()));
-		o.addProperty("keep", String.valueOf(options.keep()));
-		o.addProperty("background_fraction", Double.isNaN(options.backgroundFraction()) ? "threshold" : String
-			.valueOf(options.backgroundFraction()));
+		o.addProperty("refine", options.refine().toString());
+		o.addProperty("protocol", options.refine().isNone() ? "paper: threshold each class map, keep components, "
+			+ "fuse classes" : "image-guided: outlines from the image, classes from the maps");
+		o.addProperty("instance_count", annotation.instances().size());
+		if (options.refine().isNone()) {
+			o.addProperty("threshold", String.valueOf(options.threshold()));
+			o.addProperty("keep", String.valueOf(options.keep()));
+			o.addProperty("background_fraction", Double.isNaN(options.backgroundFraction()) ? "threshold" : String
+				.valueOf(options.backgroundFraction()));
+		}
 		final JsonObject files = new JsonObject();
 		files.addProperty("mask", PseudoLabelOutputs.MASK);
 		files.addProperty("labels", PseudoLabelOutputs.LABELS);
+		if (annotation.instanceImage()) files.addProperty("instances", PseudoLabelOutputs.INSTANCES);
 		files.addProperty("rois", PseudoLabelOutputs.ROIS);
 		files.addProperty("boxes", PseudoLabelOutputs.BOXES);
 		files.addProperty("overlay", PseudoLabelOutputs.OVERLAY);
@@ -125,10 +166,14 @@ public final class ResultJson {
 			entry.addProperty("class", c.className());
 			entry.addProperty("index", c.classIndex());
 			entry.addProperty("score", c.score());
-			entry.addProperty("cut", c.label().threshold());
+			if (options.refine().isNone()) entry.addProperty("cut", c.label().threshold());
+			// One entry per instance of the class, in id order (the paper's protocol: its kept components).
 			final JsonArray components = new JsonArray();
-			for (final Component k : c.label().components()) {
+			for (final Instance k : annotation.instances()) {
+				if (k.classIndex() != c.classIndex()) continue;
 				final JsonObject comp = new JsonObject();
+				comp.addProperty("instance", k.id());
+				comp.addProperty("score", k.score());
 				comp.addProperty("x", k.box().x());
 				comp.addProperty("y", k.box().y());
 				comp.addProperty("width", k.box().width());
@@ -137,6 +182,7 @@ public final class ResultJson {
 				components.add(comp);
 			}
 			entry.add("components", components);
+			entry.addProperty("instances", components.size());
 			classes.add(entry);
 		}
 		o.add("classes", classes);

@@ -16,6 +16,7 @@ import ij.process.ImageProcessor;
 import ij.process.LUT;
 import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.labels.Box;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -57,6 +58,45 @@ public final class RoiConversion {
 		return new ThresholdToSelection().convert(bp);
 	}
 
+	/**
+	 * The traced outline (ImageJ's ThresholdToSelection, holes and several pieces kept) of the pixels whose
+	 * label equals {@code id}, all of which lie inside {@code box}: only the box is scanned, so tracing every
+	 * instance of an image costs the sum of their boxes, not instances times the image. Null when no pixel of
+	 * the box has that label.
+	 *
+	 * @param labels row-major labels of an image {@code width} pixels wide
+	 */
+	public static Roi outline(final int[] labels, final int width, final int id, final Box box) {
+		final int bw = box.width();
+		final int bh = box.height();
+		final byte[] mask = new byte[bw * bh];
+		boolean any = false;
+		for (int y = 0; y < bh; y++) {
+			final int row = (box.y() + y) * width + box.x();
+			for (int x = 0; x < bw; x++) {
+				if (labels[row + x] == id) {
+					mask[y * bw + x] = (byte) 255;
+					any = true;
+				}
+			}
+		}
+		if (!any) return null;
+		final ByteProcessor bp = new ByteProcessor(bw, bh, mask);
+		bp.setThreshold(255, 255, ImageProcessor.NO_LUT_UPDATE);
+		final Roi roi = new ThresholdToSelection().convert(bp);
+		if (roi != null) roi.setLocation(roi.getXBase() + box.x(), roi.getYBase() + box.y());
+		return roi;
+	}
+
+	/** The traced outline of the non-zero pixels of a mask (holes and several pieces kept); null when empty. */
+	public static Roi outline(final byte[] mask, final int width, final int height) {
+		final ByteProcessor bp = new ByteProcessor(width, height, mask);
+		// 1..255: any non-zero value, whether the mask holds 1 or 255
+		bp.setThreshold(1, 255, ImageProcessor.NO_LUT_UPDATE);
+		final Roi roi = new ThresholdToSelection().convert(bp);
+		return roi;
+	}
+
 	public static Roi box(final int x, final int y, final int width, final int height) {
 		return new Roi(x, y, width, height);
 	}
@@ -95,7 +135,11 @@ public final class RoiConversion {
 	 * @param opacity 0 (invisible) to 1 (opaque)
 	 */
 	public static ImageRoi heatmapOverlay(final FloatMap map, final double opacity) {
-		final FloatProcessor fp = ImageConversion.toProcessor(map);
+		return heatmapOverlay(ImageConversion.toProcessor(map), opacity);
+	}
+
+	/** {@link #heatmapOverlay(FloatMap, double)} of a map given as a processor (its display range is set). */
+	public static ImageRoi heatmapOverlay(final FloatProcessor fp, final double opacity) {
 		fp.setMinAndMax(0, 1);
 		final IndexColorModel fire = LutLoader.getLut("fire");
 		final ImageProcessor coloured = fp.convertToByteProcessor(true);

@@ -12,25 +12,49 @@ final class Acquisition {
 
 	private Acquisition() {}
 
-	/** The per-image imaging conditions, drawn from the optics stream. */
+	/**
+	 * The per-image imaging conditions, drawn from the optics stream.
+	 *
+	 * @param hazeFraction out-of-focus light: this fraction of the emission, blurred by {@code hazeSigma}, is
+	 *        added to the in-focus emission (0 in sparse scenes)
+	 */
 	private record Conditions(double psfSigma, double peakPhotons, double readNoisePhotons, double offset,
-		double signalScale, float[] illumination, float[] autofluorescence, double[] autofluorescenceTint)
+		double signalScale, float[] illumination, float[] autofluorescence, double[] autofluorescenceTint,
+		double hazeFraction, double hazeSigma)
 	{}
 
 	static int[][] acquire(final float[][] emission, final int width, final int height, final int bitDepth,
 		final SeededRandom optics, final SeededRandom noise)
 	{
-		final Conditions conditions = conditions(optics, width, height);
+		return acquire(emission, width, height, bitDepth, optics, noise, SceneKind.SPARSE);
+	}
+
+	static int[][] acquire(final float[][] emission, final int width, final int height, final int bitDepth,
+		final SeededRandom optics, final SeededRandom noise, final SceneKind kind)
+	{
+		final Conditions conditions = kind == SceneKind.CROWDED ? crowdedConditions(optics, width, height)
+			: conditions(optics, width, height);
 		final int maxValue = (1 << bitDepth) - 1;
 		final int channels = emission.length;
 		final int[][] pixels = new int[channels][width * height];
 		final float[] signal = new float[width * height];
 		final float[] scratch = new float[width * height];
+		final float[] haze = conditions.hazeFraction() > 0 ? new float[width * height] : null;
 		for (int c = 0; c < channels; c++) {
 			final double backgroundTint = channels == 1 ? 1 : conditions.autofluorescenceTint()[c];
-			for (int p = 0; p < signal.length; p++) {
-				signal[p] = (float) ((emission[c][p] + conditions.autofluorescence()[p] * backgroundTint) * conditions
-					.illumination()[p]);
+			if (haze != null) {
+				System.arraycopy(emission[c], 0, haze, 0, haze.length);
+				gaussianBlur(haze, scratch, width, height, conditions.hazeSigma());
+				for (int p = 0; p < signal.length; p++) {
+					signal[p] = (float) ((emission[c][p] + conditions.hazeFraction() * haze[p] + conditions
+						.autofluorescence()[p] * backgroundTint) * conditions.illumination()[p]);
+				}
+			}
+			else {
+				for (int p = 0; p < signal.length; p++) {
+					signal[p] = (float) ((emission[c][p] + conditions.autofluorescence()[p] * backgroundTint) * conditions
+						.illumination()[p]);
+				}
 			}
 			gaussianBlur(signal, scratch, width, height, conditions.psfSigma());
 			final double photonsPerUnit = conditions.peakPhotons();
@@ -58,15 +82,71 @@ final class Acquisition {
 		final float[] autofluorescence = autofluorescence(random, width, height);
 		final double[] tint = {random.uniform(0.7, 1), random.uniform(0.7, 1), random.uniform(0.7, 1)};
 		return new Conditions(psfSigma, peakPhotons, readNoisePhotons, offset, signalScale, illumination,
-			autofluorescence, tint);
+			autofluorescence, tint, 0, 0);
+	}
+
+	/**
+	 * Bad imaging: a wider point spread, few photons (about 20 to 200 at full brightness, so most objects
+	 * stand out from the background by a few noise standard deviations per pixel rather than tens, as in
+	 * sparse scenes) and more read noise, strong vignetting and gradients, a brighter background with a grainy
+	 * texture, and haze.
+	 */
+	private static Conditions crowdedConditions(final SeededRandom random, final int width, final int height) {
+		final double psfSigma = random.uniform(0.7, 1.8);
+		final double peakPhotons = random.logUniform(20, 200);
+		final double readNoisePhotons = random.uniform(1, 3);
+		final double offset = random.uniform(0.02, 0.12);
+		final double signalScale = random.uniform(0.7, 1.05);
+		final float[] illumination = illumination(random, width, height, random.uniform(0.3, 0.75), random.uniform(
+			0.2, 0.6), 0.15);
+		final float[] autofluorescence = autofluorescence(random, width, height);
+		texture(random, autofluorescence, width, height);
+		final double[] tint = {random.uniform(0.7, 1), random.uniform(0.7, 1), random.uniform(0.7, 1)};
+		final double hazeFraction = random.uniform(0.1, 0.35);
+		final double hazeSigma = random.uniform(4, 10);
+		return new Conditions(psfSigma, peakPhotons, readNoisePhotons, offset, signalScale, illumination,
+			autofluorescence, tint, hazeFraction, hazeSigma);
+	}
+
+	/**
+	 * Adds a grainy background texture (smoothed white noise, a few pixels across) of a few tenths of the
+	 * background level, and lifts the level itself, so that the background is neither flat nor dark.
+	 */
+	private static void texture(final SeededRandom random, final float[] field, final int width, final int height) {
+		final double lift = random.uniform(0.01, 0.05);
+		final double grainSigma = random.uniform(1.5, 4);
+		final float[] grain = new float[width * height];
+		for (int p = 0; p < grain.length; p++) grain[p] = (float) random.gaussian();
+		gaussianBlur(grain, new float[grain.length], width, height, grainSigma);
+		double sumSquares = 0;
+		double level = 0;
+		for (int p = 0; p < grain.length; p++) {
+			sumSquares += (double) grain[p] * grain[p];
+			level += field[p];
+		}
+		final double grainStd = Math.sqrt(sumSquares / grain.length);
+		level = level / grain.length + lift;
+		final double amplitude = level * random.uniform(0.2, 0.5) / Math.max(grainStd, 1e-12);
+		for (int p = 0; p < grain.length; p++) {
+			field[p] = (float) Math.max(0, field[p] + lift + amplitude * grain[p]);
+		}
 	}
 
 	/** Vignetting around an off-centre optical axis times a linear gradient across the field. */
 	private static float[] illumination(final SeededRandom random, final int width, final int height) {
-		final double vignetting = random.uniform(0, 0.4);
+		return illumination(random, width, height, random.uniform(0, 0.4), Double.NaN, 0.2);
+	}
+
+	/**
+	 * @param gradientOrNaN the gradient strength, or NaN to draw it (0 to 0.3) after the optical axis, in the
+	 *        order sparse scenes always drew it
+	 */
+	private static float[] illumination(final SeededRandom random, final int width, final int height,
+		final double vignetting, final double gradientOrNaN, final double floor)
+	{
 		final double axisX = width * random.uniform(0.3, 0.7);
 		final double axisY = height * random.uniform(0.3, 0.7);
-		final double gradient = random.uniform(0, 0.3);
+		final double gradient = Double.isNaN(gradientOrNaN) ? random.uniform(0, 0.3) : gradientOrNaN;
 		final double direction = random.angle();
 		final double halfDiagonal = Math.sqrt(width * width + height * height) / 2;
 		final double gx = gradient * StrictMath.cos(direction) / halfDiagonal;
@@ -78,7 +158,7 @@ final class Acquisition {
 				final double dy = (y - axisY) / halfDiagonal;
 				final double value = (1 - vignetting * (dx * dx + dy * dy)) * (1 + gx * (x - width / 2.0) + gy * (y -
 					height / 2.0));
-				field[y * width + x] = (float) Math.max(0.2, value);
+				field[y * width + x] = (float) Math.max(floor, value);
 			}
 		}
 		return field;

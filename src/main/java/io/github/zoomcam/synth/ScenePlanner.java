@@ -69,6 +69,10 @@ final class ScenePlanner {
 
 	private ScenePlanner() {}
 
+	static Scene plan(final SeededRandom random, final int width, final int height, final SceneKind kind) {
+		return kind == SceneKind.CROWDED ? planCrowded(random, width, height) : plan(random, width, height);
+	}
+
 	static Scene plan(final SeededRandom random, final int width, final int height) {
 		final int[] classOrder = {0, 1, 2, 3};
 		random.shuffle(classOrder);
@@ -208,5 +212,119 @@ final class ScenePlanner {
 				.uniform(0.08, 0.3), tint));
 		}
 		return debris;
+	}
+
+	// Crowded scenes. Their own code path and draws, so sparse scenes stay exactly as they were.
+
+	/** Probability of 0..4 classes in a crowded image: mostly several classes that can meet. */
+	private static final double[] CROWDED_CLASS_COUNT_PROBABILITIES = {0.03, 0.17, 0.35, 0.30, 0.15};
+	private static final int CROWDED_MIN_INSTANCES = 3;
+	private static final int CROWDED_MAX_INSTANCES = 8;
+	/** Share of objects placed against an already placed one, and of objects placed with no check at all. */
+	private static final double CROWDED_NEIGHBOUR_PROBABILITY = 0.55;
+	private static final double CROWDED_ANYWHERE_PROBABILITY = 0.15;
+	/** Centre distance to the neighbour as a fraction of the summed bounding radii: overlapping to grazing. */
+	private static final double CROWDED_MIN_CONTACT = 0.55;
+	private static final double CROWDED_MAX_CONTACT = 1.0;
+	/** Other objects may come this close (fraction of the summed radii), so piles form but rarely bury. */
+	private static final double CROWDED_MIN_SEPARATION = 0.6;
+	private static final double CROWDED_DIM_PROBABILITY = 0.25;
+	private static final int CROWDED_MAX_SPECKS = 14;
+	private static final double[] CROWDED_FIBRE_COUNT_PROBABILITIES = {0.3, 0.3, 0.25, 0.15};
+
+	/**
+	 * More classes and instances than sparse scenes, most objects pushed against another (often of another
+	 * class), some left where they fall over others, and a quarter dimmed to 40-65% of their brightness.
+	 */
+	private static Scene planCrowded(final SeededRandom random, final int width, final int height) {
+		final int[] classOrder = {0, 1, 2, 3};
+		random.shuffle(classOrder);
+		final int classCount = random.pick(CROWDED_CLASS_COUNT_PROBABILITIES);
+		final List<Candidate> candidates = new ArrayList<>();
+		for (int k = 0; k < classCount; k++) {
+			final SynthClass synthClass = SynthClass.values()[classOrder[k]];
+			final int instances = random.between(CROWDED_MIN_INSTANCES, CROWDED_MAX_INSTANCES);
+			for (int i = 0; i < instances; i++) {
+				final Candidate drawn = candidate(random, synthClass);
+				final double dimming = random.chance(CROWDED_DIM_PROBABILITY) ? random.uniform(0.4, 0.65) : 1;
+				candidates.add(new Candidate(drawn.synthClass(), drawn.shape(), drawn.brightness() * dimming,
+					drawn.tint(), drawn.spacing()));
+			}
+		}
+		// Interleave the classes, so that neighbours are often of another class.
+		random.shuffleList(candidates);
+		final List<Placed> placed = new ArrayList<>();
+		final List<Candidate> leftOver = new ArrayList<>();
+		for (final Candidate candidate : candidates) {
+			final Placed spot = crowdedSpot(random, candidate, placed, width, height);
+			if (spot != null) placed.add(spot);
+			else leftOver.add(candidate);
+		}
+		for (final Candidate candidate : leftOver) {
+			final boolean classMissing = placed.stream().noneMatch(p -> p.synthClass() == candidate.synthClass());
+			if (classMissing) placed.add(at(candidate, random, width, height));
+		}
+		final double[] drawKey = new double[placed.size()];
+		for (int i = 0; i < drawKey.length; i++) {
+			drawKey[i] = StrictMath.log(placed.get(i).shape().boundingRadius()) + 0.6 * random.gaussian();
+		}
+		final Integer[] order = new Integer[placed.size()];
+		for (int i = 0; i < order.length; i++) order[i] = i;
+		Arrays.sort(order, Comparator.comparingDouble((final Integer i) -> drawKey[i]).reversed());
+		final List<Placed> drawOrder = new ArrayList<>(placed.size());
+		for (final Integer i : order) drawOrder.add(placed.get(i));
+		final List<Placed> debris = new ArrayList<>();
+		final int specks = random.between(0, CROWDED_MAX_SPECKS);
+		final int fibres = random.pick(CROWDED_FIBRE_COUNT_PROBABILITIES);
+		for (int i = 0; i < specks + fibres; i++) {
+			final Shape shape = i < specks ? new Speck(random, random.uniform(0.8, 3.5)) : new Fibre(random, random
+				.uniform(20, 110), random.uniform(0.8, 1.6));
+			final double[] tint = {random.uniform(0.6, 1), random.uniform(0.6, 1), random.uniform(0.6, 1)};
+			debris.add(new Placed(null, shape, random.uniform(0, width - 1), random.uniform(0, height - 1), random
+				.uniform(0.08, 0.35), tint));
+		}
+		return new Scene(drawOrder, debris);
+	}
+
+	private static Placed crowdedSpot(final SeededRandom random, final Candidate candidate, final List<Placed> placed,
+		final int width, final int height)
+	{
+		final double u = random.uniform();
+		if (placed.isEmpty() || u < CROWDED_ANYWHERE_PROBABILITY) return at(candidate, random, width, height);
+		final boolean againstNeighbour = u < CROWDED_ANYWHERE_PROBABILITY + CROWDED_NEIGHBOUR_PROBABILITY;
+		final double radius = candidate.shape().boundingRadius();
+		for (int attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
+			final Placed spot;
+			Placed neighbour = null;
+			if (againstNeighbour) {
+				neighbour = placed.get(random.below(placed.size()));
+				final double distance = (radius + neighbour.shape().boundingRadius()) * random.uniform(
+					CROWDED_MIN_CONTACT, CROWDED_MAX_CONTACT);
+				final double direction = random.angle();
+				final double x = neighbour.centreX() + distance * StrictMath.cos(direction);
+				final double y = neighbour.centreY() + distance * StrictMath.sin(direction);
+				final double margin = radius + 1;
+				if (x < margin || x > width - 1 - margin || y < margin || y > height - 1 - margin) continue;
+				spot = new Placed(candidate.synthClass(), candidate.shape(), x, y, candidate.brightness(), candidate
+					.tint());
+			}
+			else {
+				spot = at(candidate, random, width, height);
+			}
+			boolean clear = true;
+			for (final Placed other : placed) {
+				if (other == neighbour) continue;
+				final double distance = StrictMath.hypot(spot.centreX() - other.centreX(), spot.centreY() - other
+					.centreY());
+				final double limit = againstNeighbour ? CROWDED_MIN_SEPARATION * (radius + other.shape()
+					.boundingRadius()) : radius + other.shape().boundingRadius() + APART_GAP;
+				if (distance < limit) {
+					clear = false;
+					break;
+				}
+			}
+			if (clear) return spot;
+		}
+		return null;
 	}
 }

@@ -1,5 +1,6 @@
 package io.github.zoomcam.synth;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -124,6 +125,16 @@ final class SeededRandom {
 			final int t = values[i];
 			values[i] = values[j];
 			values[j] = t;
+		}
+	}
+
+	/** Fisher-Yates on a list, in place. */
+	<T> void shuffleList(final List<T> values) {
+		for (int i = values.size() - 1; i > 0; i--) {
+			final int j = below(i + 1);
+			final T t = values.get(i);
+			values.set(i, values.get(j));
+			values.set(j, t);
 		}
 	}
 }

@@ -9,8 +9,9 @@ import io.github.zoomcam.core.ZoomCamException;
  * @param height pixels, 128 to 224
  * @param channels 1 (grey) or 3 (classes tint the channels moderately; shape and texture stay the cue)
  * @param bitDepth 8 or 16
+ * @param scene how crowded and how badly imaged the scenes are; {@link SceneKind#SPARSE} by default
  */
-public record SynthOptions(int width, int height, int channels, int bitDepth) {
+public record SynthOptions(int width, int height, int channels, int bitDepth, SceneKind scene) {
 
 	public static final int MIN_SIZE = 128;
 	public static final int MAX_SIZE = 224;
@@ -28,23 +29,33 @@ public record SynthOptions(int width, int height, int channels, int bitDepth) {
 		if (bitDepth != 8 && bitDepth != 16) {
 			throw new ZoomCamException("synthetic images are 8-bit or 16-bit, not " + bitDepth + "-bit; use 8 or 16");
 		}
+		if (scene == null) throw new ZoomCamException("no scene kind given; use sparse or crowded");
 	}
 
-	/** 160x160, one channel, 8-bit. */
+	/** Sparse scenes, as before scene kinds existed. */
+	public SynthOptions(final int width, final int height, final int channels, final int bitDepth) {
+		this(width, height, channels, bitDepth, SceneKind.SPARSE);
+	}
+
+	/** 160x160, one channel, 8-bit, sparse scenes. */
 	public static SynthOptions defaults() {
 		return new SynthOptions(DEFAULT_SIZE, DEFAULT_SIZE, 1, 8);
 	}
 
 	public SynthOptions withSize(final int newWidth, final int newHeight) {
-		return new SynthOptions(newWidth, newHeight, channels, bitDepth);
+		return new SynthOptions(newWidth, newHeight, channels, bitDepth, scene);
 	}
 
 	public SynthOptions withChannels(final int newChannels) {
-		return new SynthOptions(width, height, newChannels, bitDepth);
+		return new SynthOptions(width, height, newChannels, bitDepth, scene);
 	}
 
 	public SynthOptions withBitDepth(final int newBitDepth) {
-		return new SynthOptions(width, height, channels, newBitDepth);
+		return new SynthOptions(width, height, channels, newBitDepth, scene);
+	}
+
+	public SynthOptions withScene(final SceneKind newScene) {
+		return new SynthOptions(width, height, channels, bitDepth, newScene);
 	}
 
 	/** The largest pixel value: 255 or 65535. */

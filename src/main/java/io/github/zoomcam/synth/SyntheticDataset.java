@@ -205,6 +205,10 @@ public final class SyntheticDataset {
 		json.append("  \"channels\": ").append(options.channels()).append(",\n");
 		json.append("  \"bit_depth\": ").append(options.bitDepth()).append(",\n");
 		json.append("  \"image_layout\": \"").append(imageLayout(options)).append("\",\n");
+		// Written only for the newer scene kinds, so that a sparse data set's files stay as they always were.
+		if (options.scene() != SceneKind.SPARSE) {
+			json.append("  \"scene\": \"").append(options.scene().id()).append("\",\n");
+		}
 		json.append("  \"file_extension\": \"").append(EXTENSION).append("\",\n");
 		json.append("  \"classes\": [");
 		final SynthClass[] classes = SynthClass.values();

@@ -38,7 +38,7 @@ public final class SyntheticImageGenerator {
 		final int width = options.width();
 		final int height = options.height();
 		final Scene scene = ScenePlanner.plan(new SeededRandom(SeededRandom.derive(datasetSeed, index,
-			LAYOUT_STREAM)), width, height);
+			LAYOUT_STREAM)), width, height, options.scene());
 		final Canvas canvas = new Canvas(width, height, options.channels());
 		for (final Placed debris : scene.debris()) {
 			canvas.paintDebris(debris);
@@ -49,7 +49,7 @@ public final class SyntheticImageGenerator {
 		final Truth truth = canvas.truth(scene.objects());
 		final int[][] pixels = Acquisition.acquire(canvas.emission(), width, height, options.bitDepth(),
 			new SeededRandom(SeededRandom.derive(datasetSeed, index, OPTICS_STREAM)), new SeededRandom(SeededRandom
-				.derive(datasetSeed, index, NOISE_STREAM)));
+				.derive(datasetSeed, index, NOISE_STREAM)), options.scene());
 		return new SyntheticImage(index, width, height, options.bitDepth(), pixels, truth.classLabels(), truth
 			.instanceIds(), truth.instances());
 	}

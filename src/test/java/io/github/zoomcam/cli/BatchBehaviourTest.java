@@ -94,18 +94,32 @@ class BatchBehaviourTest {
 		assertTrue(same.err().contains("skipped, a current result exists"), same.err());
 
 		// Other settings: redone, and the folder is replaced wholly (no stack of the earlier run remains).
-		final ExplainCliTest.Run changed = explain(out, "--threshold", "0.5", image.toString());
+		final ExplainCliTest.Run changed = explain(out, "--refine", "none", image.toString());
 		assertTrue(changed.err().contains("done: 1 explained"), changed.err());
 		final JsonObject second = resultJson(folder);
 		assertNotEquals(first.get("settings_hash").getAsString(), second.get("settings_hash").getAsString());
+		assertEquals("none", second.getAsJsonObject("settings").get("refine").getAsString());
 		assertFalse(names(folder).contains("heatmaps-gradcam.tif"), "no file of the earlier run");
+		// A refinement option is a setting too; with refine none the image-guided options change nothing.
+		assertTrue(explain(out, "--refine", "none", "--refine-sigma", "2", image.toString()).err().contains(
+			"skipped"), "refine-* options do not apply to --refine none");
+		assertTrue(explain(out, "--refine", "none", "--threshold", "0.5", image.toString()).err().contains(
+			"done: 1 explained"));
+		assertTrue(explain(out, "--refine-sigma", "2", image.toString()).err().contains("done: 1 explained"));
+		final String sigma2 = resultJson(folder).get("settings_hash").getAsString();
+		assertTrue(explain(out, "--refine-sigma", "2", image.toString()).err().contains("skipped"));
+		assertTrue(explain(out, "--refine-sigma", "1", image.toString()).err().contains("done: 1 explained"));
+		assertNotEquals(sigma2, resultJson(folder).get("settings_hash").getAsString());
 
 		// The same settings again: skipped; the source file changed: redone.
-		assertTrue(explain(out, "--threshold", "0.5", image.toString()).err().contains("skipped"));
-		Files.setLastModifiedTime(image, FileTime.fromMillis(Files.getLastModifiedTime(image).toMillis() + 5000));
-		assertTrue(explain(out, "--threshold", "0.5", image.toString()).err().contains("done: 1 explained"));
-		assertTrue(explain(out, "--threshold", "0.5", "--overwrite", image.toString()).err().contains(
+		assertTrue(explain(out, "--refine", "none", "--threshold", "0.5", image.toString()).err().contains(
 			"done: 1 explained"));
+		assertTrue(explain(out, "--refine", "none", "--threshold", "0.5", image.toString()).err().contains("skipped"));
+		Files.setLastModifiedTime(image, FileTime.fromMillis(Files.getLastModifiedTime(image).toMillis() + 5000));
+		assertTrue(explain(out, "--refine", "none", "--threshold", "0.5", image.toString()).err().contains(
+			"done: 1 explained"));
+		assertTrue(explain(out, "--refine", "none", "--threshold", "0.5", "--overwrite", image.toString()).err()
+			.contains("done: 1 explained"));
 	}
 
 	@Test
@@ -114,7 +128,8 @@ class BatchBehaviourTest {
 		final Path a = Files.copy(Fixtures.RGB_IMAGE, in.resolve("a.png"));
 		final Path b = Files.copy(Fixtures.GREY16_IMAGE, in.resolve("b.tif"));
 		final Path out = tmp.resolve("out");
-		final String[] args = { "--target", "top2", "--keep", "all", "--overwrite", a.toString(), b.toString() };
+		// the default (image-guided) refinement
+		final String[] args = { "--target", "top2", "--overwrite", a.toString(), b.toString() };
 
 		final ExplainCliTest.Run first = explain(out, args);
 		assertEquals(0, first.code(), first.err());
@@ -126,7 +141,7 @@ class BatchBehaviourTest {
 
 		assertEquals(before.keySet(), after.keySet());
 		assertTrue(before.keySet().containsAll(Set.of("a/result.json", "a/rois.zip", "a/overlay.png", "b/labels.tif",
-			"b/mask.tif", "b/boxes.csv")), before.keySet().toString());
+			"b/mask.tif", "b/boxes.csv", "a/instances.tif", "b/instances.tif")), before.keySet().toString());
 		assertEquals(2, before.keySet().stream().filter(f -> f.startsWith("a/heatmaps-")).count(), "two classes");
 		for (final String file : before.keySet()) {
 			assertTrue(java.util.Arrays.equals(before.get(file), after.get(file)), file + " differs between two runs");

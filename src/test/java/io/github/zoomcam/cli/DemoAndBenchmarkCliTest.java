@@ -26,8 +26,8 @@ class DemoAndBenchmarkCliTest {
 			final List<Path> images = dirs.filter(Files::isDirectory).toList();
 			assertEquals(8, images.size(), "one folder per sample image");
 			for (final Path dir : images) {
-				for (final String f : List.of("result.json", "mask.tif", "labels.tif", "rois.zip", "boxes.csv",
-					"overlay.png"))
+				for (final String f : List.of("result.json", "mask.tif", "labels.tif", "instances.tif", "rois.zip",
+					"boxes.csv", "overlay.png"))
 				{
 					assertTrue(Files.isRegularFile(dir.resolve(f)), dir + "/" + f);
 				}
@@ -44,6 +44,12 @@ class DemoAndBenchmarkCliTest {
 			}
 		}
 		assertTrue(r.out().contains("mIoU") && r.out().contains("Top-1 Loc Err"), r.out());
+		// the default refinement: instances of their own, named in the summary and in result.json
+		assertTrue(r.out().contains("pseudo-labels by the default (image-guided) refinement"), r.out());
+		final String first = r.out().lines().filter(l -> l.contains("img_00000.tif")).findFirst().orElseThrow();
+		assertTrue(first.matches(".*rod 1\\.00: [2-9][0-9]* instances.*"), first);
+		final String json = Files.readString(out.resolve("img_00000").resolve("result.json"));
+		assertTrue(json.contains("\"refine\": \"image method="), "result.json records the refinement");
 	}
 
 	@Test

@@ -34,7 +34,16 @@ class ExplainCliTest {
 
 	record Run(int code, String out, String err) {}
 
-	static Run run(final String... args) {
+	/**
+	 * Runs a command in process. The fixture images (57x41, 64x50) are larger than the tiny bundle's 48x48
+	 * input, so {@code explain} would tile them; the reference maps are those of whole images, so explain
+	 * runs with {@code --tile none} unless a test asks for tiling itself.
+	 */
+	static Run run(final String... given) {
+		final boolean wholeImages = given.length > 0 && given[0].equals("explain") && java.util.Arrays.stream(given)
+			.noneMatch(a -> a.equals("--tile") || a.startsWith("--tile="));
+		final String[] args = wholeImages ? java.util.stream.Stream.concat(java.util.Arrays.stream(given),
+			java.util.stream.Stream.of("--tile", "none")).toArray(String[]::new) : given;
 		final ByteArrayOutputStream out = new ByteArrayOutputStream();
 		final ByteArrayOutputStream err = new ByteArrayOutputStream();
 		final int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,

@@ -132,6 +132,9 @@ class HostileInputTest {
 			"given"), r.err());
 		assertTrue(r.err().contains("warning: constant.tif is flat (every pixel has the value 1234)"), r.err());
 		for (final String name : List.of("zero", "constant")) {
+			assertEquals(1, r.err().lines().filter(l -> l.startsWith("warning:") && l.contains(name + ".tif")).count(),
+				"one warning line per flat image\n" + r.err());
+			assertEquals(0, IJ.openImage(out.resolve(name).resolve("instances.tif").toString()).getStatistics().max);
 			final JsonObject json = resultJson(out.resolve(name));
 			assertEquals(0, json.getAsJsonArray("targets").size(), name + ": no class explained");
 			final JsonArray warnings = json.getAsJsonArray("warnings");

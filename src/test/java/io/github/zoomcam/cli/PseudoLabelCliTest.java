@@ -42,25 +42,26 @@ public class PseudoLabelCliTest {
 	}
 
 	/**
-	 * boxes.csv of the fixture RGB image explained for nucleus, ring and debris at threshold 0.6 against
-	 * tools/reference_labels.py; returns the summed area.
+	 * boxes.csv of the fixture RGB image explained for nucleus, ring and debris at threshold 0.6 with the
+	 * paper's protocol (refine none) against tools/reference_labels.py; returns the summed area.
 	 */
 	public static int assertBoxesMatchTheReference(final Path boxesCsv, final String imageName) throws IOException {
 		final JsonArray classes = reference().getAsJsonArray("classes");
 		final List<String> rows = Files.readAllLines(boxesCsv);
-		assertEquals("image,class,score,x,y,width,height,area_px", rows.get(0));
+		assertEquals("image,instance,class,score,probability,x,y,width,height,area_px", rows.get(0));
 		assertEquals(classes.size() + 1, rows.size(), "one component per class (largest kept)");
 		int totalArea = 0;
 		for (int k = 0; k < classes.size(); k++) {
 			final JsonObject c = classes.get(k).getAsJsonObject();
 			final String[] cells = rows.get(k + 1).split(",");
 			assertEquals(imageName, cells[0]);
-			assertEquals(c.get("class").getAsString(), cells[1]);
-			assertEquals(c.get("x").getAsInt(), Integer.parseInt(cells[3]), "x of " + cells[1]);
-			assertEquals(c.get("y").getAsInt(), Integer.parseInt(cells[4]), "y of " + cells[1]);
-			assertEquals(c.get("width").getAsInt(), Integer.parseInt(cells[5]), "width of " + cells[1]);
-			assertEquals(c.get("height").getAsInt(), Integer.parseInt(cells[6]), "height of " + cells[1]);
-			assertEquals(c.get("area_px").getAsInt(), Integer.parseInt(cells[7]), "area of " + cells[1]);
+			assertEquals(k + 1, Integer.parseInt(cells[1]), "instance id");
+			assertEquals(c.get("class").getAsString(), cells[2]);
+			assertEquals(c.get("x").getAsInt(), Integer.parseInt(cells[5]), "x of " + cells[2]);
+			assertEquals(c.get("y").getAsInt(), Integer.parseInt(cells[6]), "y of " + cells[2]);
+			assertEquals(c.get("width").getAsInt(), Integer.parseInt(cells[7]), "width of " + cells[2]);
+			assertEquals(c.get("height").getAsInt(), Integer.parseInt(cells[8]), "height of " + cells[2]);
+			assertEquals(c.get("area_px").getAsInt(), Integer.parseInt(cells[9]), "area of " + cells[2]);
 			totalArea += c.get("area_px").getAsInt();
 		}
 		return totalArea;
@@ -69,7 +70,7 @@ public class PseudoLabelCliTest {
 	private Path explainSeveral(final String... extra) {
 		final Path out = tmp.resolve("out");
 		final List<String> args = new ArrayList<>(List.of("explain", "--model", Fixtures.BUNDLE.toString(), "--out", out
-			.toString(), "--device", "cpu", "--target", "nucleus,ring,debris", "--threshold", "0.6"));
+			.toString(), "--device", "cpu", "--target", "nucleus,ring,debris", "--refine", "none", "--threshold", "0.6"));
 		args.addAll(List.of(extra));
 		args.add(Fixtures.RGB_IMAGE.toString());
 		final ExplainCliTest.Run r = ExplainCliTest.run(args.toArray(String[]::new));
@@ -127,7 +128,8 @@ public class PseudoLabelCliTest {
 			final JsonObject c = classes.get(k).getAsJsonObject();
 			final Roi outline = rois.get(2 * k);
 			final Roi box = rois.get(2 * k + 1);
-			assertTrue(outline.getName().startsWith(c.get("class").getAsString() + " 0."), outline.getName());
+			assertTrue(outline.getName().matches(c.get("class").getAsString() + " [01]\\.\\d\\d"), outline.getName());
+			assertEquals(String.valueOf(k + 1), outline.getProperty("instance"));
 			assertEquals(outline.getName() + " box", box.getName());
 			assertEquals(Roi.RECTANGLE, box.getType());
 			assertEquals(new java.awt.Rectangle(c.get("x").getAsInt(), c.get("y").getAsInt(), c.get("width").getAsInt(),
@@ -161,11 +163,22 @@ public class PseudoLabelCliTest {
 	void defaultThresholdIsThePapersAndPseudoLabelsCanBeSwitchedOff() throws IOException {
 		final Path out = tmp.resolve("out");
 		ExplainCliTest.Run r = ExplainCliTest.run("explain", "--model", Fixtures.BUNDLE.toString(), "--out", out
-			.toString(), "--device", "cpu", Fixtures.RGB_IMAGE.toString());
+			.toString(), "--device", "cpu", "--refine", "none", Fixtures.RGB_IMAGE.toString());
 		assertEquals(0, r.code(), r.err());
 		final JsonObject json = JsonParser.parseString(Files.readString(out.resolve("cells_rgb").resolve("result.json")))
 			.getAsJsonObject();
 		assertTrue(json.getAsJsonObject("pseudo_labels").get("threshold").getAsString().contains("0.25"));
+		assertEquals("none", json.getAsJsonObject("pseudo_labels").get("refine").getAsString());
+		// without --refine: the image-guided refinement, the default
+		final Path refined = tmp.resolve("refined");
+		r = ExplainCliTest.run("explain", "--model", Fixtures.BUNDLE.toString(), "--out", refined.toString(),
+			"--device", "cpu", Fixtures.RGB_IMAGE.toString());
+		assertEquals(0, r.code(), r.err());
+		final JsonObject image = JsonParser.parseString(Files.readString(refined.resolve("cells_rgb").resolve(
+			"result.json"))).getAsJsonObject();
+		assertTrue(image.getAsJsonObject("pseudo_labels").get("refine").getAsString().startsWith("image "), image
+			.getAsJsonObject("pseudo_labels").get("refine").getAsString());
+		assertTrue(Files.isRegularFile(refined.resolve("cells_rgb").resolve("instances.tif")));
 		final Path off = tmp.resolve("off");
 		r = ExplainCliTest.run("explain", "--model", Fixtures.BUNDLE.toString(), "--out", off.toString(), "--device",
 			"cpu", "--no-pseudo-labels", Fixtures.RGB_IMAGE.toString());
@@ -187,7 +200,7 @@ public class PseudoLabelCliTest {
 			{"--opacity", "2"}, {"--background", "-1"}})
 		{
 			final List<String> args = new ArrayList<>(List.of("explain", "--model", Fixtures.BUNDLE.toString(), "--out",
-				tmp.resolve("x").toString()));
+				tmp.resolve("x").toString(), "--refine", "none"));
 			args.addAll(List.of(bad));
 			args.add(Fixtures.RGB_IMAGE.toString());
 			final ExplainCliTest.Run r = ExplainCliTest.run(args.toArray(String[]::new));

@@ -59,7 +59,8 @@ class ExplainImageCommandTest {
 	}
 
 	static String tiny(final String options) {
-		return "model=" + CommandHarness.quote(Fixtures.BUNDLE) + " device=cpu " + options;
+		// The fixture images are larger than the tiny bundle's 48x48 input; the references are whole-image maps.
+		return "model=" + CommandHarness.quote(Fixtures.BUNDLE) + " device=cpu tile=none " + options;
 	}
 
 	private static ImagePlus rgb() {
@@ -75,7 +76,7 @@ class ExplainImageCommandTest {
 	void roisBoxesLabelImageAndTableMatchTheReferenceLabels() throws IOException {
 		final ImagePlus image = rgb();
 		final Module m = harness.run(CommandText.EXPLAIN, tiny("method=zoomcam layers=default " +
-			"target=nucleus,ring,debris threshold=0.6 keep=largest show_heatmaps=true show_map=true " +
+			"target=nucleus,ring,debris refine=none threshold=0.6 keep=largest show_heatmaps=true show_map=true " +
 			"show_overlay=true opacity=0.4 add_to_roi_manager=true show_labels=true show_table=true"), image);
 		assertFalse(CommandHarness.canceled(m), () -> "cancelled: " + CommandHarness.reason(m));
 
@@ -111,11 +112,14 @@ class ExplainImageCommandTest {
 			final String name = c.get("class").getAsString();
 			final Rectangle expected = new Rectangle(c.get("x").getAsInt(), c.get("y").getAsInt(), c.get("width")
 				.getAsInt(), c.get("height").getAsInt());
-			assertTrue(outlines.get(k).getName().startsWith(name + " 0."), outlines.get(k).getName());
+			assertTrue(outlines.get(k).getName().matches(java.util.regex.Pattern.quote(name) + " [01]\\.\\d\\d"), outlines
+				.get(k).getName());
 			assertEquals(expected, outlines.get(k).getBounds(), "outline of " + name);
 			assertEquals(expected, boxes.get(k).getBounds(), "box of " + name);
 			assertEquals(Roi.RECTANGLE, boxes.get(k).getType());
-			assertTrue(((TextRoi) labels.get(k)).getText().startsWith(name + " 0."), "label of the box of " + name);
+			assertEquals(outlines.get(k).getName(), ((TextRoi) labels.get(k)).getText().trim(), "label of the box of "
+				+ name);
+			assertEquals(k + 1, (int) table.getValue("instance", k));
 			assertEquals(name, table.getStringValue("class", k));
 			assertEquals(expected.x, (int) table.getValue("x", k));
 			assertEquals(expected.y, (int) table.getValue("y", k));
@@ -158,7 +162,8 @@ class ExplainImageCommandTest {
 		final Overlay own = new Overlay(new Roi(1, 1, 5, 5));
 		image.setOverlay(own);
 		for (int run = 0; run < 2; run++) {
-			final Module m = harness.run(CommandText.EXPLAIN, tiny("target=top1 show_heatmaps=false show_map=false " +
+			final Module m = harness.run(CommandText.EXPLAIN, tiny("target=top1 refine=none show_heatmaps=false " +
+				"show_map=false " +
 				"show_overlay=true add_to_roi_manager=false show_labels=false show_table=false"), image);
 			assertFalse(CommandHarness.canceled(m));
 		}
@@ -173,7 +178,7 @@ class ExplainImageCommandTest {
 		final ImageStack stack = new ImageStack(plane.getWidth(), plane.getHeight());
 		for (int s = 0; s < 3; s++) stack.addSlice("s" + s, plane.getProcessor().duplicate());
 		final ImagePlus image = new ImagePlus("stack", stack);
-		final Module m = harness.run(CommandText.EXPLAIN, tiny("planes=all target=top1 show_table=true " +
+		final Module m = harness.run(CommandText.EXPLAIN, tiny("planes=all target=top1 refine=none show_table=true " +
 			"show_heatmaps=true show_map=true show_overlay=true show_labels=true add_to_roi_manager=false"), image);
 		assertFalse(CommandHarness.canceled(m));
 		assertEquals(3 * 6, ((ImagePlus) m.getOutput("heatmaps")).getStackSize());
@@ -232,7 +237,11 @@ class ExplainImageCommandTest {
 		assertCancelled(tiny("target=top9"), "top-9 asked but the model has only 5 classes");
 		assertCancelled(tiny("target=nucleus;mitochondrion"), "unknown class 'mitochondrion'");
 		assertCancelled(tiny("threshold=fixed:abc"), "fixed:abc");
-		assertCancelled(tiny("keep=some"), "component selection 'some'");
+		assertCancelled(tiny("refine=none keep=some"), "component selection 'some'");
+		assertCancelled(tiny("keep=all"), "keep 'all' applies to refine=none");
+		assertCancelled(tiny("refine=best"), "refinement 'best' is unknown");
+		assertCancelled(tiny("refine_thresholding=Brightest"), "threshold method 'Brightest' is unknown");
+		assertCancelled(tiny("refine_polarity=up"), "polarity 'up' is unknown");
 		assertCancelled(tiny("planes=odd"), "planes 'odd'");
 		assertCancelled(tiny("opacity=2"), "opacity 2.0 is outside 0..1");
 		assertCancelled(tiny("show_heatmaps=false show_map=false show_overlay=false add_to_roi_manager=false " +
@@ -274,5 +283,74 @@ class ExplainImageCommandTest {
 		assertFalse(CommandHarness.canceled(m));
 		assertEquals(0, Frame.getFrames().length, "no AWT frame was made");
 		assertEquals(0, WindowManager.getWindowCount(), "no ImageJ window was made");
+	}
+
+	/**
+	 * The default refinement with the bundled model: the overlay's outlines, the Results rows and the instance
+	 * image describe the same instances; outlines are named "<class> <score>" and coloured by class.
+	 */
+	@Test
+	void theDefaultRefinementShowsInstancesInTheOverlayTableAndInstanceImage() {
+		final ImagePlus image = ImageFiles.open(SAMPLES.resolve("images").resolve("img_00006.tif"));
+		final Module m = harness.run(CommandText.EXPLAIN, "device=cpu show_heatmaps=false show_map=false " +
+			"show_overlay=true add_to_roi_manager=true show_labels=true show_table=true", image);
+		assertFalse(CommandHarness.canceled(m), () -> "cancelled: " + CommandHarness.reason(m));
+		final ResultsTable table = (ResultsTable) m.getOutput("results");
+		final int n = table.size();
+		assertTrue(n >= 4, "several instances, not one box per class: " + n);
+		final ImagePlus instances = (ImagePlus) m.getOutput("instance_image");
+		assertNotNull(instances, "the instance label image is published");
+		assertEquals("img_00006" + CommandText.INSTANCES_SUFFIX, instances.getTitle());
+		assertEquals("img_00006" + CommandText.LABELS_SUFFIX, ((ImagePlus) m.getOutput("label_image")).getTitle());
+		assertEquals(n, (int) instances.getProcessor().getStatistics().max, "ids 1..n");
+		final List<String> classes = List.of("nucleus", "rod", "ring", "puncta");
+		final List<Roi> outlines = new ArrayList<>();
+		for (final Roi roi : image.getOverlay().toArray()) {
+			if (!(roi instanceof ImageRoi) && !(roi instanceof TextRoi) && !roi.getName().endsWith(" box")) {
+				outlines.add(roi);
+			}
+		}
+		assertEquals(n, outlines.size(), "one outline per instance");
+		for (int k = 0; k < n; k++) {
+			final Roi outline = outlines.get(k);
+			final String className = table.getStringValue("class", k);
+			assertEquals(k + 1, (int) table.getValue("instance", k));
+			assertEquals(String.valueOf(k + 1), outline.getProperty(io.github.zoomcam.pipeline.PseudoLabelOutputs
+				.INSTANCE_PROPERTY));
+			assertEquals(String.format(java.util.Locale.ROOT, "%s %.2f", className, table.getValue("score", k)), outline
+				.getName());
+			assertEquals(io.github.zoomcam.pipeline.PseudoLabelOutputs.classColour(classes.indexOf(className)), outline
+				.getStrokeColor(), "coloured by class");
+			int inside = 0;
+			for (final java.awt.Point p : outline.getContainedPoints()) {
+				assertEquals(k + 1, instances.getProcessor().get(p.x, p.y), "outline " + (k + 1) + " at " + p);
+				inside++;
+			}
+			assertEquals((int) table.getValue("area_px", k), inside, "outline area of instance " + (k + 1));
+			assertEquals(new Rectangle((int) table.getValue("x", k), (int) table.getValue("y", k), (int) table.getValue(
+				"width", k), (int) table.getValue("height", k)), outline.getBounds());
+		}
+	}
+
+	/** An all-dark (not flat) image: no instances, one warning line in the log, never noise labels. */
+	@Test
+	void anAllDarkImageGivesNoInstancesAndOneLoggedWarning() {
+		final java.util.Random random = new java.util.Random(7);
+		final byte[] pixels = new byte[128 * 128];
+		for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) random.nextInt(3);
+		final ImagePlus image = new ImagePlus("dark", new ij.process.ByteProcessor(128, 128, pixels));
+		final int before = harness.logged("pseudo-labels:").size();
+		final Module m = harness.run(CommandText.EXPLAIN, "device=cpu target=class_names class_names=nucleus;rod " +
+			"show_heatmaps=false show_map=false show_overlay=true add_to_roi_manager=false show_labels=true " +
+			"show_table=true", image);
+		assertFalse(CommandHarness.canceled(m), () -> "cancelled: " + CommandHarness.reason(m));
+		final List<String> warnings = harness.logged("pseudo-labels:");
+		assertEquals(before + 1, warnings.size(), warnings.toString());
+		assertTrue(warnings.get(warnings.size() - 1).startsWith("WARN"), warnings.toString());
+		assertTrue(warnings.get(warnings.size() - 1).contains("no object stands out from the background"), warnings
+			.toString());
+		assertEquals(0, ((ResultsTable) m.getOutput("results")).size(), "no rows");
+		assertEquals(0, ((ImagePlus) m.getOutput("instance_image")).getProcessor().getStatistics().max);
+		assertEquals(0, ((ImagePlus) m.getOutput("label_image")).getProcessor().getStatistics().max);
 	}
 }

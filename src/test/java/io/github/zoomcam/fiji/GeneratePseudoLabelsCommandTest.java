@@ -78,7 +78,7 @@ class GeneratePseudoLabelsCommandTest {
 	private static String options(final Path in, final Path out, final String extra) {
 		return "input_folder=" + CommandHarness.quote(in) + " output_folder=" + CommandHarness.quote(out) +
 			" model=" + CommandHarness.quote(Fixtures.BUNDLE) + " device=cpu target=nucleus,ring,debris " +
-			"threshold=0.6 " + extra;
+			"refine=none threshold=0.6 tile=none " + extra;
 	}
 
 	private static Set<String> files(final Path dir) throws IOException {
@@ -110,7 +110,8 @@ class GeneratePseudoLabelsCommandTest {
 		// the boxes of the PyTorch/numpy reference for this image and these settings
 		PseudoLabelCliTest.assertBoxesMatchTheReference(out.resolve("a_cells").resolve("boxes.csv"), "a_cells.png");
 		assertEquals(Set.of("boxes.csv", "heatmaps-debris.tif", "heatmaps-nucleus.tif", "heatmaps-ring.tif",
-			"labels.tif", "mask.tif", "overlay.png", "result.json", "rois.zip"), files(out.resolve("a_cells")));
+			"instances.tif", "labels.tif", "mask.tif", "overlay.png", "result.json", "rois.zip"), files(out.resolve(
+				"a_cells")));
 
 		// existing results are kept unless overwrite is chosen
 		final long written = Files.getLastModifiedTime(out.resolve("a_cells").resolve("result.json")).toMillis();
@@ -122,6 +123,28 @@ class GeneratePseudoLabelsCommandTest {
 		final Module forced = harness.run(CommandText.GENERATE, options(in, out, "file_pattern=*.png " +
 			"overwrite=true"), null);
 		assertEquals("explained", ((ResultsTable) forced.getOutput("summary")).getStringValue("status", 0));
+	}
+
+	/** The default refinement with the bundled model: instance ROIs, boxes and instance image agree. */
+	@Test
+	void theDefaultRefinementWritesInstanceRois() throws IOException {
+		final Path in = Files.createDirectories(tmp.resolve("samples"));
+		for (final String name : List.of("img_00000.tif", "img_00003.tif")) {
+			Files.copy(io.github.zoomcam.cli.RefineCliTest.SAMPLES.resolve(name), in.resolve(name));
+		}
+		final Path out = tmp.resolve("refined");
+		final Module m = harness.run(CommandText.GENERATE, "input_folder=" + CommandHarness.quote(in) +
+			" output_folder=" + CommandHarness.quote(out) + " device=cpu", null);
+		assertFalse(CommandHarness.canceled(m), () -> CommandHarness.reason(m));
+		final ResultsTable summary = (ResultsTable) m.getOutput("summary");
+		for (int row = 0; row < 2; row++) {
+			final String image = summary.getStringValue("image", row).replace(".tif", "");
+			final Path dir = out.resolve(image);
+			io.github.zoomcam.cli.RefineCliTest.assertInstancesAgree(dir, List.of("nucleus", "rod", "ring", "puncta"));
+			final int rows = io.github.zoomcam.cli.RefineCliTest.rows(dir.resolve("boxes.csv")).size();
+			assertEquals(rows, (int) summary.getValue("instances", row), image);
+			assertTrue(rows >= 3, image + ": " + rows + " instances");
+		}
 	}
 
 	@Test

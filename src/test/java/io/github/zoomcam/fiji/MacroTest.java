@@ -213,7 +213,9 @@ class MacroTest {
 		runMacro("explain_active_image.ijm", "", note("nImages", "nImages") + note("current", "getTitle()") +
 			"selectImage(\"img_00003 heatmaps\");\n" + note("heatmap slices", "nSlices") + note("heatmap bits",
 				"bitDepth()") + "selectImage(\"img_00003 zoomcam\");\n" + note("map slices", "nSlices") +
-			"selectImage(\"img_00003 labels\");\n" + note("label bits", "bitDepth()") + note("nResults", "nResults") +
+			"selectImage(\"img_00003 labels\");\n" + note("label bits", "bitDepth()") +
+			"selectImage(\"img_00003 instances\");\n" + note("instance bits", "bitDepth()") + note("instance max",
+				"getValue(\"Max\")") + note("nResults", "nResults") +
 			note("Table.size", "Table.size") + note("class 0", "getResultString(\"class\", 0)") + note("x 0",
 				"getResult(\"x\", 0)") + note("Table class 0", "Table.getString(\"class\", 0)"));
 		final Module m = lastRun(CommandText.EXPLAIN);
@@ -222,14 +224,15 @@ class MacroTest {
 		assertEquals("img_00003.tif", image.getTitle(), "the macro opened the sample");
 		assertNotNull(image.getOverlay());
 		final Map<String, String> seen = MacroBridge.notes;
-		// the opened sample and the three images the command made
-		assertEquals("4", seen.get("nImages"), seen.toString());
+		// the opened sample and the four images the command made
+		assertEquals("5", seen.get("nImages"), seen.toString());
 		assertEquals("img_00003.tif", seen.get("current"), "the macro selected its image again");
 		// one class (rod) reaches p >= 0.5 on this sample: 10 layers and the fused map
 		assertEquals("11", seen.get("heatmap slices"));
 		assertEquals("32", seen.get("heatmap bits"));
 		assertEquals("1", seen.get("map slices"));
 		assertEquals("16", seen.get("label bits"));
+		assertEquals("16", seen.get("instance bits"));
 		final ResultsTable results = (ResultsTable) m.getOutput("results");
 		assertTrue(results.size() >= 1, "at least one class of the sample reaches p >= 0.5");
 		assertEquals(String.valueOf(results.size()), seen.get("nResults"), "getResult reads the command's rows");
@@ -237,6 +240,9 @@ class MacroTest {
 		assertEquals("rod", seen.get("class 0"));
 		assertEquals("rod", seen.get("Table class 0"));
 		assertEquals(results.getValue("x", 0), Double.parseDouble(seen.get("x 0")));
+		// one row per instance (the default refinement), ids 1..n in the instance image
+		assertEquals(results.size(), (int) Double.parseDouble(seen.get("instance max")), seen.toString());
+		assertTrue(results.size() >= 2, "the rods of the sample are instances of their own: " + results.size());
 	}
 
 	@Test

@@ -45,6 +45,36 @@ class ImageFilesTest {
 	}
 
 	@Test
+	void theChosenSeriesAloneIsOpenedAndSeveralSeriesAreNoted() {
+		final String bf = FakeBioFormats.class.getName();
+		final String options = FakeBioFormats.Options.class.getName();
+		final String reader = FakeBioFormats.Reader.class.getName();
+		final ImageFiles.Opened first = ImageFiles.read(Fixtures.GREY16_IMAGE, 1, bf, options, reader);
+		assertEquals(FakeBioFormats.TITLE_PREFIX + "series-1", first.image().getTitle());
+		assertEquals(3, first.seriesCount());
+		assertEquals("cells_grey16.tif has 3 series; series 1 is explained (the series setting, 1 to 3, chooses " +
+			"another)", first.seriesNote(Fixtures.GREY16_IMAGE));
+		final ImageFiles.Opened second = ImageFiles.read(Fixtures.GREY16_IMAGE, 2, bf, options, reader);
+		assertEquals(FakeBioFormats.TITLE_PREFIX + "series-2", second.image().getTitle(), "only series 2 was read");
+		assertTrue(second.seriesNote(Fixtures.GREY16_IMAGE).contains("series 2 is explained"));
+		final ZoomCamException e = assertThrows(ZoomCamException.class, () -> ImageFiles.read(Fixtures.GREY16_IMAGE, 4,
+			bf, options, reader));
+		assertEquals("cells_grey16.tif has 3 series; choose a series from 1 to 3", e.getMessage());
+	}
+
+	@Test
+	void withoutBioFormatsAFileHasOneSeries() {
+		final ImageFiles.Opened plain = ImageFiles.read(Fixtures.RGB_IMAGE, 1);
+		assertEquals(1, plain.seriesCount());
+		assertNull(plain.seriesNote(Fixtures.RGB_IMAGE));
+		final ZoomCamException e = assertThrows(ZoomCamException.class, () -> ImageFiles.read(Fixtures.RGB_IMAGE, 2));
+		assertTrue(e.getMessage().contains("only Bio-Formats") && !e.getMessage().contains("\n"), e.getMessage());
+		// Bio-Formats without the importer's options class: the path form, then the series' entry
+		assertEquals(FakeBioFormats.TITLE_PREFIX + "cells_grey16.tif", ImageFiles.read(Fixtures.GREY16_IMAGE, 1,
+			FakeBioFormats.class.getName(), "loci.plugins.in.NoOptions", "loci.formats.NoReader").image().getTitle());
+	}
+
+	@Test
 	void aFileNeitherCanReadFailsWithOneLineNamingIt() throws Exception {
 		final Path junk = Files.writeString(tmp.resolve("junk.tif"), "not an image");
 		final ZoomCamException e = assertThrows(ZoomCamException.class, () -> ImageFiles.open(junk, FakeBioFormats

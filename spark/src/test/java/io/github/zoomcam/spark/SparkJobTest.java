@@ -65,7 +65,7 @@ class SparkJobTest {
 
 	static JobOptions options(final Path out, final String... more) {
 		final List<String> args = new ArrayList<>(List.of("--model", MODEL.toString(), "--out", out.toString(),
-			"--target", "p>=0.5", "--keep", "all"));
+			"--target", "p>=0.5"));
 		args.addAll(Arrays.asList(more));
 		return JobOptions.parse(args.toArray(String[]::new)).withMaster(MASTER);
 	}
@@ -92,7 +92,7 @@ class SparkJobTest {
 	void theResultFoldersAreByteIdenticalToTheCommandLines() throws IOException {
 		final Path cliOut = tmp.resolve("cli");
 		final List<String> args = new ArrayList<>(List.of("explain", "--model", MODEL.toString(), "--out", cliOut
-			.toString(), "--target", "p>=0.5", "--keep", "all"));
+			.toString(), "--target", "p>=0.5"));
 		try (Stream<Path> s = Files.list(images)) {
 			s.sorted().forEach(p -> args.add(p.toString()));
 		}

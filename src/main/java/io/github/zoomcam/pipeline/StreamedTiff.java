@@ -1,0 +1,112 @@
+package io.github.zoomcam.pipeline;
+
+import ij.IJ;
+import ij.measure.Calibration;
+import io.github.zoomcam.core.AtomicFiles;
+import io.github.zoomcam.core.ZoomCamException;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A 16-bit grey TIFF written a band of rows at a time, in the layout ImageJ writes (big-endian, one strip,
+ * an "ImageJ=" description with the display range and unit, resolution tags for the calibration), so that
+ * ImageJ and Fiji open it as they open ImageJ's own files. ImageJ's encoder needs the whole image as one
+ * array; a label image of a 16384x16384 image would be 512 MB of it.
+ */
+final class StreamedTiff {
+
+	/** Rows of the image, filled on request. */
+	interface Rows {
+
+		/** Fills {@code band} with rows y0 .. y0 + rows - 1 (row-major, width values per row). */
+		void fill(int y0, int rows, short[] band);
+	}
+
+	private static final int ROWS_PER_BAND = 256;
+
+	private StreamedTiff() {}
+
+	static void write16(final Path target, final int width, final int height, final Calibration calibration,
+		final double displayMax, final Rows rows)
+	{
+		final long bytes = 2L * width * height;
+		if (bytes > 0xFFFFFFFFL) {
+			throw new ZoomCamException(target.getFileName() + " of " + width + "x" + height + " pixels is larger than a " +
+				"TIFF holds (4 GB); crop the image");
+		}
+		final boolean calibrated = calibration != null && calibration.scaled();
+		final StringBuilder description = new StringBuilder("ImageJ=").append(IJ.getVersion()).append('\n');
+		if (calibrated) description.append("unit=").append(calibration.getUnit()).append('\n');
+		description.append("min=0.0\nmax=").append(String.format(Locale.ROOT, "%.1f", displayMax)).append("\n\0");
+		final byte[] text = description.toString().getBytes(StandardCharsets.ISO_8859_1);
+		final int entries = calibrated ? 13 : 10;
+		final int ifdSize = 2 + entries * 12 + 4;
+		final long textOffset = 8 + ifdSize;
+		final long resolutionOffset = textOffset + text.length;
+		final long dataOffset = resolutionOffset + (calibrated ? 16 : 0);
+		AtomicFiles.write(target, tmp -> {
+			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 <<
+				20)))
+			{
+				out.writeBytes("MM");
+				out.writeShort(42);
+				out.writeInt(8);
+				out.writeShort(entries);
+				entry(out, 254, 4, 1, 0);
+				entry(out, 256, 4, 1, width);
+				entry(out, 257, 4, 1, height);
+				entry(out, 258, 3, 1, 16 << 16);
+				entry(out, 262, 3, 1, 1 << 16);
+				entry(out, 270, 2, text.length, textOffset);
+				entry(out, 273, 4, 1, dataOffset);
+				entry(out, 277, 3, 1, 1 << 16);
+				entry(out, 278, 4, 1, height);
+				entry(out, 279, 4, 1, bytes);
+				if (calibrated) {
+					entry(out, 282, 5, 1, resolutionOffset);
+					entry(out, 283, 5, 1, resolutionOffset + 8);
+					entry(out, 296, 3, 1, 1 << 16); // no absolute unit: the description names it
+				}
+				out.writeInt(0);
+				out.write(text);
+				if (calibrated) {
+					rational(out, 1 / calibration.pixelWidth);
+					rational(out, 1 / calibration.pixelHeight);
+				}
+				final short[] band = new short[width * Math.min(ROWS_PER_BAND, height)];
+				for (int y = 0; y < height; y += ROWS_PER_BAND) {
+					final int n = Math.min(ROWS_PER_BAND, height - y);
+					java.util.Arrays.fill(band, (short) 0);
+					rows.fill(y, n, band);
+					for (int i = 0; i < n * width; i++) out.writeShort(band[i]);
+				}
+			}
+			catch (final IOException e) {
+				throw new ZoomCamException("cannot write " + target + " (" + e.getMessage() + "); check the disk");
+			}
+		});
+	}
+
+	/** One IFD entry; a value of at most 4 bytes sits left-aligned in the last field. */
+	private static void entry(final DataOutputStream out, final int tag, final int type, final long count,
+		final long value) throws IOException
+	{
+		out.writeShort(tag);
+		out.writeShort(type);
+		out.writeInt((int) count);
+		out.writeInt((int) value);
+	}
+
+	/** A rational as ImageJ writes it: numerator and denominator scaled by up to a million. */
+	private static void rational(final DataOutputStream out, final double value) throws IOException {
+		final double scale = Math.min(1_000_000, Integer.MAX_VALUE / Math.max(1, value));
+		out.writeInt((int) Math.round(value * scale));
+		out.writeInt((int) Math.round(scale));
+	}
+}

@@ -1,0 +1,100 @@
+package io.github.zoomcam.pipeline.tiling;
+
+import io.github.zoomcam.core.ZoomCamException;
+
+import java.util.Locale;
+
+/**
+ * What the full-size outputs of one tiled image need in Java's heap, checked before the work starts.
+ * The tiles themselves cost little and do not grow with the image (a batch of tiles and their raw maps; the
+ * raw maps of all tiles wait on disk for large images); what grows with the image is what the user asked
+ * for at full size, in bytes per pixel:
+ * <ul>
+ * <li>the stitched maps: 4 for each method and class, and for each layer kept at full size (heatmap stacks
+ * are written from these arrays, without copies);</li>
+ * <li>pseudo-labels by the general path (labels package's Annotator and its annotation record, images up to
+ * 4096x4096): {@value #LABELS_PER_CLASS} per class plus {@value #LABELS_FIXED} (a kept mask and a float
+ * candidate map per class, the int label image, the union mask, and the record's copies of both);</li>
+ * <li>pseudo-labels by the lean path of larger images ({@code LeanPseudoLabels}): 1 per class (its kept
+ * mask) plus {@value #LEAN_ONE_CLASS} for one class (the 16-bit label image and a mask copy while they are
+ * written) or {@value #LEAN_SEVERAL_CLASSES} for several (also the winning value per pixel);</li>
+ * <li>shown in Fiji: a copy of each map for its window and the RGB heatmap overlay.</li>
+ * </ul>
+ */
+public final class MemoryBudget {
+
+	static final int LABELS_PER_CLASS = 6;
+	static final int LABELS_FIXED = 14;
+	static final int LEAN_ONE_CLASS = 3;
+	static final int LEAN_SEVERAL_CLASSES = 7;
+
+	private MemoryBudget() {}
+
+	/**
+	 * The full-size outputs asked for.
+	 *
+	 * @param maps full-size maps kept per class: one per method, plus one per layer kept at full size
+	 * @param targets explained classes
+	 * @param pseudoLabels whether pseudo-labels are made
+	 * @param leanLabels whether they are made by the lean path of large images (result folders only)
+	 * @param display whether the maps are also shown (Fiji's windows)
+	 */
+	public record Outputs(int maps, int targets, boolean pseudoLabels, boolean leanLabels, boolean display) {}
+
+	/** Bytes of heap the outputs of an image of this many pixels need at their peak. */
+	public static long bytes(final long pixels, final Outputs outputs) {
+		final long k = outputs.targets();
+		final long maps = 4L * outputs.maps() * k;
+		final long labels;
+		if (!outputs.pseudoLabels()) labels = 0;
+		else if (outputs.leanLabels()) labels = k + (k > 1 ? LEAN_SEVERAL_CLASSES : LEAN_ONE_CLASS);
+		else labels = LABELS_PER_CLASS * k + LABELS_FIXED;
+		final long display = outputs.display() ? maps + 4 : 0;
+		return pixels * (maps + labels + display);
+	}
+
+	/**
+	 * Refuses, with one line that says what to change, when the outputs cannot fit what Java may still
+	 * allocate; never lets the work run into an OutOfMemoryError.
+	 */
+	public static void require(final String image, final int width, final int height, final Outputs outputs) {
+		final long pixels = (long) width * height;
+		if (pixels > MapStitcher.MAX_ARRAY_PIXELS) {
+			throw new ZoomCamException(image + ": " + width + "x" + height + " pixels are more than one Java array " +
+				"holds (2^31); its full-size maps and labels cannot be made: crop the image");
+		}
+		final long need = bytes(pixels, outputs);
+		long free = available();
+		if (need > free) {
+			// What looks used may be garbage of earlier images; look again after a collection.
+			System.gc();
+			free = available();
+		}
+		if (need > free) {
+			throw new ZoomCamException(String.format(Locale.ROOT, "%s: its full-size outputs (%dx%d, %d class(es)%s) " +
+				"need about %s of memory but Java has %s left; give Java more memory (JAVA_OPTS=-Xmx%dg for " +
+				"zoomcam, Edit > Options > Memory in Fiji)%s", image, width, height, outputs.targets(), outputs
+					.pseudoLabels() ? " with pseudo-labels" : "", gigabytes(need), gigabytes(free), (Runtime.getRuntime()
+						.maxMemory() + need - free) / (1L << 30) + 1, advice(outputs)));
+		}
+	}
+
+	private static String advice(final Outputs outputs) {
+		final StringBuilder s = new StringBuilder();
+		if (outputs.targets() > 1) s.append(", explain fewer classes (target top1)");
+		if (outputs.maps() > 1) s.append(", keep fewer maps (one method, layer-maps input)");
+		if (outputs.display()) s.append(", show fewer windows");
+		if (outputs.pseudoLabels()) s.append(", or switch pseudo-labels off");
+		return s.length() == 0 ? "" : s.toString().replaceFirst("^, ", " or ");
+	}
+
+	/** Heap Java may still allocate. */
+	static long available() {
+		final Runtime runtime = Runtime.getRuntime();
+		return runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+	}
+
+	static String gigabytes(final long bytes) {
+		return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+	}
+}
