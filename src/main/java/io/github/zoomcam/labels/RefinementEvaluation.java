@@ -56,7 +56,7 @@ public final class RefinementEvaluation {
 			ClassBox::of).toList());
 	}
 
-	/** Adds the time the labelling of {@code images} images took: wall clock and process CPU, in nanoseconds. */
+	/** Adds the time the labelling of {@code images} images took: wall clock and CPU time of the threads that did it, in nanoseconds. */
 	public void addTime(final long wall, final long cpu, final int images) {
 		wallNanos += wall;
 		cpuNanos += cpu;
@@ -75,7 +75,7 @@ public final class RefinementEvaluation {
 	 *
 	 * @param classIoU background first, then one per class
 	 * @param msWall mean wall-clock milliseconds per image; NaN when not timed
-	 * @param msCpu mean process CPU milliseconds per image (all threads); NaN when not timed
+	 * @param msCpu mean CPU milliseconds per image (of the threads that labelled); NaN when not timed
 	 */
 	public record Report(String name, List<String> classNames, double[] classIoU, double meanIoU, double boxRecall,
 		double boxPrecision, double smallRecall, long truthInstances, long predictedInstances, double msWall,
