@@ -33,12 +33,14 @@ import java.util.Map;
  * into intensity basins (ImageJ's Find Maxima, segmented). Finally each basin keeps only the pixels at or
  * above background + {@code edge} * (its peak - background): the blur halo goes, and a dim object keeps its
  * own outline beside a bright one.</li>
- * <li>Classes ({@link #annotate}). A basin's evidence for class k is the mean over its pixels of class k's
+ * <li>Classes ({@link #annotate}). An object's evidence for class k is the mean over its pixels of class k's
  * evidence map ({@link ClassMap#evidenceMap()}) divided by that map's maximum. The best class labels the
- * basin when its evidence reaches {@code minEvidence}; otherwise the basin is background. When another
- * class's evidence reaches {@code splitEvidence} times the best (and {@code minEvidence}), the basin is split
- * pixel by pixel: each pixel takes whichever of those classes has the higher max-scaled map there (objects
- * of two classes that touch, which one mean over the whole would give to one class).</li>
+ * object when its evidence reaches {@code minEvidence}; otherwise the object is background. When another
+ * class's evidence reaches {@code splitEvidence} times the best (and {@code minEvidence}), the object is
+ * split between those strong classes (objects of two classes that touch, which one mean over the whole
+ * would give to one class): with intensity basins ({@code prominence}) each basin takes the strong class
+ * with the most evidence over the basin, without them each pixel takes whichever strong class has the
+ * higher max-scaled map there.</li>
  * <li>Instances. The pixels of one class within one object form one instance (also when the edge cut them
  * apart, as the dots of a cluster); instances under {@code minArea} pixels become background. Ids 1..n in
  * raster order of each instance's first pixel; an instance's score is its mean max-scaled evidence map.</li>
@@ -79,33 +81,27 @@ public final class ImageGuidedLabeler {
 		final int[] basins = foreground.basinsShared();
 		final int basinCount = foreground.basinCount();
 
-		// Evidence per basin and class: the mean of the max-scaled map over the basin.
-		final int[] area = new int[basinCount + 1];
-		final double[] evidence = new double[(basinCount + 1) * classCount];
-		for (int i = 0; i < pixels; i++) {
-			final int b = basins[i];
-			if (b == 0) continue;
-			area[b]++;
-			final int row = b * classCount;
-			for (int m = 0; m < classCount; m++) evidence[row + m] += values[m][i];
-		}
-		// Per basin: -1 background, else the map position of its only class; SPLIT = decided pixel by pixel.
-		final int[] basinClass = new int[basinCount + 1];
-		final boolean[] strong = new boolean[(basinCount + 1) * classCount];
+		final int[] objects = foreground.objectsShared();
+		final int objectCount = foreground.objectCount();
+
+		// Evidence per object and class: the mean of the max-scaled map over the object.
+		final double[] evidence = evidence(objects, objectCount, values, mapMaxima, pixels);
+		// Per object: -1 background, else the map position of its only class; SPLIT = two or more strong classes.
+		final int[] objectClass = new int[objectCount + 1];
+		final boolean[] strong = new boolean[(objectCount + 1) * classCount];
 		int labelled = 0;
-		for (int b = 1; b <= basinCount; b++) {
-			final int row = b * classCount;
+		for (int o = 1; o <= objectCount; o++) {
+			final int row = o * classCount;
 			int best = -1;
 			double bestEvidence = 0;
 			for (int m = 0; m < classCount; m++) {
-				evidence[row + m] = mean(evidence[row + m], area[b], mapMaxima[m]);
 				if (evidence[row + m] > bestEvidence) {
 					bestEvidence = evidence[row + m];
 					best = m;
 				}
 			}
 			if (best < 0 || bestEvidence < options.minEvidence()) {
-				basinClass[b] = -1;
+				objectClass[o] = -1;
 				continue;
 			}
 			labelled++;
@@ -115,21 +111,50 @@ public final class ImageGuidedLabeler {
 				strong[row + m] = m == best || e >= options.splitEvidence() * bestEvidence && e >= options.minEvidence();
 				if (strong[row + m]) strongCount++;
 			}
-			basinClass[b] = strongCount > 1 ? SPLIT : best;
+			objectClass[o] = strongCount > 1 ? SPLIT : best;
 		}
-		if (basinCount > 0 && labelled == 0 && classCount > 0) {
+		if (objectCount > 0 && labelled == 0 && classCount > 0) {
 			warnings.add(String.format(Locale.ROOT, "no object has class evidence >= %s: no labels",
 				plain(options.minEvidence())));
 		}
+		// A split object with intensity basins: each basin takes the strong class with the most evidence over it.
+		final int[] basinClass;
+		if (basinCount != objectCount || options.prominence() > 0) {
+			final double[] basinEvidence = evidence(basins, basinCount, values, mapMaxima, pixels);
+			basinClass = new int[basinCount + 1];
+			Arrays.fill(basinClass, -1);
+			for (int i = 0; i < pixels; i++) {
+				final int b = basins[i];
+				final int o = objects[i];
+				if (b == 0 || o == 0 || objectClass[o] != SPLIT || basinClass[b] >= 0) continue;
+				int best = -1;
+				double bestEvidence = Double.NEGATIVE_INFINITY;
+				for (int m = 0; m < classCount; m++) {
+					if (strong[o * classCount + m] && basinEvidence[b * classCount + m] > bestEvidence) {
+						bestEvidence = basinEvidence[b * classCount + m];
+						best = m;
+					}
+				}
+				basinClass[b] = best;
+			}
+		}
+		else {
+			basinClass = null;
+		}
 		final int[] pixelClass = new int[pixels];
 		for (int i = 0; i < pixels; i++) {
-			final int b = basins[i];
-			final int assigned = b == 0 ? -1 : basinClass[b];
+			final int o = objects[i];
+			final int assigned = o == 0 ? -1 : objectClass[o];
 			if (assigned != SPLIT) {
 				pixelClass[i] = assigned;
 				continue;
 			}
-			final int row = b * classCount;
+			if (basinClass != null) {
+				pixelClass[i] = basinClass[basins[i]];
+				continue;
+			}
+			// No basins: each pixel takes whichever strong class has the higher max-scaled map there.
+			final int row = o * classCount;
 			int best = -1;
 			float bestValue = Float.NEGATIVE_INFINITY;
 			for (int m = 0; m < classCount; m++) {
@@ -186,6 +211,28 @@ public final class ImageGuidedLabeler {
 	}
 
 	private static final int SPLIT = -2;
+
+	/** Per region (1..count) and class: the mean over the region of the class's map divided by its maximum. */
+	private static double[] evidence(final int[] regions, final int count, final float[][] values,
+		final float[] mapMaxima, final int pixels)
+	{
+		final int classCount = values.length;
+		final int[] area = new int[count + 1];
+		final double[] evidence = new double[(count + 1) * classCount];
+		for (int i = 0; i < pixels; i++) {
+			final int r = regions[i];
+			if (r == 0) continue;
+			area[r]++;
+			final int row = r * classCount;
+			for (int m = 0; m < classCount; m++) evidence[row + m] += values[m][i];
+		}
+		for (int r = 1; r <= count; r++) {
+			for (int m = 0; m < classCount; m++) {
+				evidence[r * classCount + m] = mean(evidence[r * classCount + m], area[r], mapMaxima[m]);
+			}
+		}
+		return evidence;
+	}
 
 	private static double mean(final double sum, final int area, final float mapMax) {
 		return area == 0 || !(mapMax > 0) ? 0 : sum / area / mapMax;

@@ -32,7 +32,8 @@ import java.util.Locale;
  * @param minArea objects (and instances) with fewer pixels are dropped
  * @param prominence objects are further divided into intensity basins around maxima that stand out by at
  *        least this many background standard deviations (ImageJ's Find Maxima, "segmented"); each basin
- *        gets its own class evidence and its own edge; 0 = no division
+ *        gets its own edge, and in an object split between classes (see {@code splitEvidence}) each basin
+ *        takes the strong class with the most evidence over it; 0 = no division
  * @param edge each basin keeps the pixels at or above background + edge * (its peak - background), so
  *        that blur halos go and a dim object keeps its own outline beside a bright one; 0 = off
  * @param watershedTolerance how much (in pixels of distance to the background) a neck must be narrower
@@ -119,7 +120,7 @@ public record RefineOptions(Mode mode, AutoThresholder.Method thresholdMethod, d
 	public static final double DEFAULT_NOISE_FLOOR = 4;
 	public static final int DEFAULT_MIN_AREA = 4;
 	public static final double DEFAULT_PROMINENCE = 0;
-	public static final double DEFAULT_EDGE = 0.5;
+	public static final double DEFAULT_EDGE = 0.4;
 	public static final double DEFAULT_WATERSHED_TOLERANCE = 1;
 	public static final double DEFAULT_MERGE_DISTANCE = 5;
 	public static final int DEFAULT_MERGE_AREA = 80;

@@ -180,6 +180,33 @@ class ImageGuidedLabelerTest {
 	}
 
 	@Test
+	void aSplitObjectWithIntensityBasinsIsSplitBasinByBasin() {
+		// 24x12, background 10; one blob y 3..8, x 2..18 (no neck, so no watershed cut): 200 at x 2..9 and
+		// 11..18, a dip of 150 at x = 10. Two intensity maxima, so prominence splits it into two basins there.
+		final int w = 24;
+		final int h = 12;
+		final float[] guide = image(w, h, 10, new int[] {2, 3, 18, 8, 200}, new int[] {10, 3, 10, 8, 150});
+		// nucleus 1 for x < 14, else 0.2; ring the other way round. Over the blob (17 columns) nucleus has
+		// (12 + 5 * 0.2) / 17 = 0.76, ring (12 * 0.2 + 5) / 17 = 0.44 >= 0.5 * 0.76: the object is split. Over
+		// the right basin (x 11..18) ring has (3 * 0.2 + 5) / 8 = 0.7 and nucleus (3 + 5 * 0.2) / 8 = 0.5, so
+		// the whole right basin is ring, although pixel by pixel its columns 11..13 are nucleus.
+		final List<ClassMap> maps = List.of(new ClassMap(0, "nucleus", 0.9f, leftRight(w, h, 14, 1f, 0.2f)),
+			new ClassMap(2, "ring", 0.8f, leftRight(w, h, 14, 0.2f, 1f)));
+		final RefineOptions split = EXACT.withSplitEvidence(0.5);
+		final int[] basins = Annotator.annotate("basins", w, h, maps, guide, refined(split.withProminence(2)))
+			.labelImage();
+		final int[] pixels = Annotator.annotate("basins", w, h, maps, guide, refined(split)).labelImage();
+		for (int y = 3; y <= 8; y++) {
+			for (int x = 2; x <= 18; x++) {
+				if (x <= 9) assertEquals(1, basins[y * w + x], "basin split at " + x + "," + y);
+				if (x >= 11) assertEquals(3, basins[y * w + x], "basin split at " + x + "," + y);
+				assertEquals(x < 14 ? 1 : 3, pixels[y * w + x], "pixel split at " + x + "," + y);
+			}
+		}
+		assertEquals(17 * 6, w * h - count(basins, 0));
+	}
+
+	@Test
 	void watershedSplitsTwoTouchingDiscs() {
 		// Discs of radius 7 ((x - cx)^2 + (y - cy)^2 <= 49) at (12, 12) and (25, 12) overlap at x 18..19: one blob
 		// with a neck. Left disc spans x 5..19, right disc x 18..32, both y 5..19.

@@ -26,7 +26,7 @@ class RefineOptionsTest {
 	@Test
 	void settingsParseOnTopOfTheDefaults() {
 		final RefineOptions o = RefineOptions.parse("image method=otsu, sigma=2;rolling=50 polarity=dark "
-			+ "watershed=off min-evidence=0.2 split=0.5 noise_floor=3 min_area=9 prominence=2 edge=0.4 "
+			+ "watershed=off min-evidence=0.2 split=0.5 noise_floor=3 min_area=9 prominence=2 edge=0.3 "
 			+ "watershed_tolerance=0.5 merge=0 merge_area=40");
 		assertEquals("Otsu", o.thresholdMethod().name());
 		assertEquals(2, o.sigma());
@@ -38,7 +38,7 @@ class RefineOptionsTest {
 		assertEquals(3, o.noiseFloor());
 		assertEquals(9, o.minArea());
 		assertEquals(2, o.prominence());
-		assertEquals(0.4, o.edge());
+		assertEquals(0.3, o.edge());
 		assertEquals(0.5, o.watershedTolerance());
 		assertEquals(0, o.mergeDistance());
 		assertEquals(40, o.mergeArea());

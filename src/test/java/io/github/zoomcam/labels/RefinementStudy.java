@@ -48,7 +48,12 @@ import java.util.function.Function;
  *   heldout
  * </pre>
  *
- * Commands: {@code heldout} (the held-out tables: sparse seed 1000 and crowded seed 2000, 200 images each),
+ * Export {@code ONEDNN_MAX_CPU_ISA=AVX2} first (as ./zoomcam and surefire do): on this CPU libtorch's
+ * AVX-512 convolution backward gives wrong gradients for batches, and explanations made without it are
+ * wrong. The defaults were chosen with {@code grid} on the validation seeds only; the product's held-out
+ * figures come from {@code ./zoomcam benchmark} (seeds 1000 and 2000), which refuses seeds 500 and 600.
+ *
+ * <p>Commands: {@code heldout} (the held-out tables: sparse seed 1000 and crowded seed 2000, 200 images each),
  * {@code tune-foreground}, {@code tune-classes}, {@code grid} (validation seeds 500 sparse / 600 crowded,
  * 100 images each), {@code map} (the classifier's held-out mAP on crowded scenes), {@code time} (a 512x512
  * image).
