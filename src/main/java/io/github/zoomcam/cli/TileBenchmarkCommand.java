@@ -419,13 +419,15 @@ final class TileBenchmarkCommand {
 		for (int start = 0; start < n; start += batch) {
 			final List<SyntheticImage> images = new ArrayList<>();
 			for (int i = start; i < Math.min(n, start + batch); i++) images.add(generator.generate(seed, i));
-			final List<ImageExplanation> explained = bundle.explainer().explain(images.stream().map(
-				TileBenchmarkCommand::input).toList(), settings.options()).images();
+			final List<ImageInput> inputs = images.stream().map(TileBenchmarkCommand::input).toList();
+			final List<ImageExplanation> explained = bundle.explainer().explain(inputs, settings.options()).images();
 			for (int i = 0; i < images.size(); i++) {
 				final SyntheticImage image = images.get(i);
 				final ImageExplanation e = explained.get(i);
+				// The same guide image as a result folder's: the refinement takes its outlines from it.
 				final int[] labels = e.targets().isEmpty() ? new int[image.width() * image.height()] : PseudoLabelOutputs
-					.annotate(e, settings.mainMethod(), settings.annotation()).labelImage();
+					.annotate(e, settings.mainMethod(), settings.annotation(), PseudoLabelOutputs.guide(inputs.get(i),
+						false)).labelImage();
 				matrix.add(image.classLabels(), labels);
 			}
 			if ((start / batch) % 64 == 63) err.println("  one by one: " + Math.min(n, start + batch) + "/" + n);
