@@ -15,6 +15,9 @@ import java.util.List;
  * @param layerMapsAtOriginal the same at the image's original size; empty unless the options ask for them
  * @param atInput the method's map at the model input size: the fused layer maps, or the one layer's map
  * @param atOriginal the same at the image's original size (always computed)
+ * @param evidenceAtOriginal the mean of the normalised layer maps at the original size, where it was made
+ *   without keeping the layer maps themselves (a tiled image labelled with the image-guided refinement);
+ *   null otherwise
  *
  * <p>Two kinds of maps lack parts: with {@link ExplainOptions#rawMapsOnly()} only {@code rawLayerMaps}
  * exist ({@code atInput} and {@code atOriginal} are null); an image explained in tiles (the pipeline's
@@ -23,8 +26,17 @@ import java.util.List;
  * stitched ones.</p>
  */
 public record MethodMaps(CamMethod method, List<String> layers, List<FloatMap> rawLayerMaps,
-	List<FloatMap> layerMapsAtInput, List<FloatMap> layerMapsAtOriginal, FloatMap atInput, FloatMap atOriginal)
+	List<FloatMap> layerMapsAtInput, List<FloatMap> layerMapsAtOriginal, FloatMap atInput, FloatMap atOriginal,
+	FloatMap evidenceAtOriginal)
 {
+
+	/** Maps without a separately made mean of the layer maps. */
+	public MethodMaps(final CamMethod method, final List<String> layers, final List<FloatMap> rawLayerMaps,
+		final List<FloatMap> layerMapsAtInput, final List<FloatMap> layerMapsAtOriginal, final FloatMap atInput,
+		final FloatMap atOriginal)
+	{
+		this(method, layers, rawLayerMaps, layerMapsAtInput, layerMapsAtOriginal, atInput, atOriginal, null);
+	}
 
 	public MethodMaps {
 		layers = List.copyOf(layers);

@@ -132,7 +132,8 @@ public class ExplainImageCommand extends ExplainingCommand {
 			}
 			final ExplainResult result = grid == null ? bundle.explainer().explain(List.of(input), options, monitor())
 				: new TiledExplainer(bundle.explainer(), TiledExplainer.DEFAULT_TILE_BATCH).explain(TileSource.of(image,
-					image.getTitle(), z, t), grid, settings.options(), options.layerMapsAtOriginalSize(), targets ->
+					image.getTitle(), z, t), grid, settings.options(), options.layerMapsAtOriginalSize(), settings.tiledEvidence(
+						(long) image.getWidth() * image.getHeight(), true), targets ->
 						MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(
 							manifest, (long) image.getWidth() * image.getHeight(), targets * positions.size(), true)),
 					tileMonitor(i, positions.size()));

@@ -295,7 +295,7 @@ public final class BatchRunner {
 		final ExplainResult result;
 		try {
 			result = tiled.explain(TileSource.of(image, name, 1, 1), job.grid(), settings.options(), layerMapsAtFullSize(
-				image), targets -> MemoryBudget.require(name, image.getWidth(), image.getHeight(), outputs(image, targets)),
+				image), settings.tiledEvidence((long) image.getWidth() * image.getHeight(), false), targets -> MemoryBudget.require(name, image.getWidth(), image.getHeight(), outputs(image, targets)),
 				monitor(listener));
 		}
 		catch (final CancelledException e) {

@@ -147,7 +147,20 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		for (final CamMethod method : methods) maps += 1 + (method.multiLayer() && layerMaps.atOriginalSize(pixels)
 			? layerCount : 0);
 		return new MemoryBudget.Outputs(maps, targets, pseudoLabels(), !display && pixels > LeanPseudoLabels.MIN_PIXELS,
-			display);
+			display, tiledEvidence(pixels, display) != null ? 1 : 0);
+	}
+
+	/**
+	 * The method whose tiled maps also need the mean of their layer maps stitched at full size (the class
+	 * evidence of the image-guided refinement), or null: the main method when it is multi-layer, the
+	 * refinement is on, the general labelling path labels the image (not the lean path of images above
+	 * {@link LeanPseudoLabels#MIN_PIXELS} in result folders) and the layer maps are not kept at full size
+	 * anyway.
+	 */
+	public CamMethod tiledEvidence(final long pixels, final boolean display) {
+		if (!pseudoLabels() || annotation.refine().isNone() || !mainMethod().multiLayer()) return null;
+		if (!display && pixels > LeanPseudoLabels.MIN_PIXELS) return null;
+		return layerMaps.atOriginalSize(pixels) ? null : mainMethod();
 	}
 
 	/** The fewest classes the targets can give for an image, before it has been classified. */

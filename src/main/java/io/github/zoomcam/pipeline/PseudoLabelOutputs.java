@@ -108,9 +108,12 @@ public final class PseudoLabelOutputs {
 	 * The evidence map the image-guided refinement reads for a multi-layer method: the mean of the
 	 * normalised layer maps ({@link ClassMap#meanOfLayers}), at the original size. Where the layer maps exist
 	 * only at the model input size (large images), their mean is upsampled bilinearly with half-pixel
-	 * centres, as the engine upsamples.
+	 * centres, as the engine upsamples. A tiled image carries the mean itself, stitched from its tiles
+	 * ({@link MethodMaps#evidenceAtOriginal}); without it (refinement none when explained) there is no
+	 * evidence and the fused map stands in.
 	 */
 	static float[] evidence(final MethodMaps maps, final int width, final int height) {
+		if (maps.evidenceAtOriginal() != null) return maps.evidenceAtOriginal().sharedValues(); // only read
 		if (maps.hasLayerMapsAtOriginal()) {
 			return ClassMap.meanOfLayers(maps.layerMapsAtOriginal().stream().map(FloatMap::toArray).toList());
 		}

@@ -3,7 +3,10 @@ package io.github.zoomcam.pipeline;
 import ij.process.AutoThresholder;
 import io.github.zoomcam.Fixtures;
 import io.github.zoomcam.core.ZoomCamException;
+import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.engine.BundleManifest;
+import io.github.zoomcam.engine.CamMethod;
+import io.github.zoomcam.engine.MethodMaps;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.labels.RefineOptions;
@@ -16,6 +19,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +110,37 @@ class RefineSettingsTest {
 		assertArrayEquals(new float[] {124.2f, 29.07f}, PseudoLabelOutputs.guide(rgb, true), 1e-4f);
 		// three channels of a hyperstack are not colours: their mean
 		assertArrayEquals(new float[] {350 / 3f, 85}, PseudoLabelOutputs.guide(rgb, false), 1e-4f);
+	}
+
+	@Test
+	void tiledImagesStitchTheEvidenceOnlyWhereTheGeneralPathRefines() {
+		final long mid = 2048L * 2048; // above layer-maps=auto's original-size limit, below the lean path's
+		assertEquals(CamMethod.ZOOMCAM, parse(Map.of()).tiledEvidence(mid, false));
+		assertEquals(1, parse(Map.of()).fullSizeOutputs(MANIFEST, mid, 2, false).evidenceMaps());
+		assertEquals(CamMethod.LAYERCAM, parse(Map.of("method", "layercam,gradcam")).tiledEvidence(mid, false));
+		// the paper's protocol reads the fused map; a single-layer method has no layers to average
+		assertNull(parse(Map.of("refine", "none")).tiledEvidence(mid, false));
+		assertEquals(0, parse(Map.of("refine", "none")).fullSizeOutputs(MANIFEST, mid, 2, false).evidenceMaps());
+		assertNull(parse(Map.of("method", "gradcam")).tiledEvidence(mid, false));
+		assertNull(parse(Map.of("pseudo-labels", "false")).tiledEvidence(mid, false));
+		// above 4096x4096 result folders take the lean path (paper protocol); Fiji's windows keep the general one
+		assertNull(parse(Map.of()).tiledEvidence(LeanPseudoLabels.MIN_PIXELS + 1, false));
+		assertEquals(CamMethod.ZOOMCAM, parse(Map.of()).tiledEvidence(LeanPseudoLabels.MIN_PIXELS + 1, true));
+		// layer maps kept at full size already give the mean
+		assertNull(parse(Map.of()).tiledEvidence(512L * 512, false));
+		assertNull(parse(Map.of("layer-maps", "original")).tiledEvidence(mid, false));
+	}
+
+	@Test
+	void aStitchedEvidenceMapIsTheEvidence() {
+		final FloatMap fused = FloatMap.wrap(2, 1, new float[] {1, 0.5f});
+		final FloatMap mean = FloatMap.wrap(2, 1, new float[] {0.25f, 0.75f});
+		final MethodMaps maps = new MethodMaps(CamMethod.ZOOMCAM, List.of("a", "b"), List.of(), List.of(), List.of(),
+			null, fused, mean);
+		assertArrayEquals(new float[] {0.25f, 0.75f}, PseudoLabelOutputs.evidence(maps, 2, 1));
+		// without it (and without layer maps) there is none: the fused map stands in
+		assertNull(PseudoLabelOutputs.evidence(new MethodMaps(CamMethod.ZOOMCAM, List.of("a", "b"), List.of(), List
+			.of(), List.of(), null, fused), 2, 1));
 	}
 
 	@Test

@@ -11,7 +11,8 @@ import java.util.Locale;
  * for at full size, in bytes per pixel:
  * <ul>
  * <li>the stitched maps: 4 for each method and class, and for each layer kept at full size (heatmap stacks
- * are written from these arrays, without copies);</li>
+ * are written from these arrays, without copies), and 4 per class for the mean of the layer maps that the
+ * image-guided refinement reads (a multi-layer method labelled by the general path);</li>
  * <li>pseudo-labels by the general path (labels package's Annotator and its annotation record, images up to
  * 4096x4096): {@value #LABELS_PER_CLASS} per class plus {@value #LABELS_FIXED} (a kept mask and a float
  * candidate map per class, the int label image, the union mask, and the record's copies of both);</li>
@@ -38,8 +39,20 @@ public final class MemoryBudget {
 	 * @param pseudoLabels whether pseudo-labels are made
 	 * @param leanLabels whether they are made by the lean path of large images (result folders only)
 	 * @param display whether the maps are also shown (Fiji's windows)
+	 * @param evidenceMaps full-size maps per class made only for the pseudo-labels (the mean of the layer
+	 *   maps the image-guided refinement reads, {@link TiledExplainer}); never shown
 	 */
-	public record Outputs(int maps, int targets, boolean pseudoLabels, boolean leanLabels, boolean display) {}
+	public record Outputs(int maps, int targets, boolean pseudoLabels, boolean leanLabels, boolean display,
+		int evidenceMaps)
+	{
+
+		/** Outputs without evidence maps. */
+		public Outputs(final int maps, final int targets, final boolean pseudoLabels, final boolean leanLabels,
+			final boolean display)
+		{
+			this(maps, targets, pseudoLabels, leanLabels, display, 0);
+		}
+	}
 
 	/** Bytes of heap the outputs of an image of this many pixels need at their peak. */
 	public static long bytes(final long pixels, final Outputs outputs) {
@@ -50,7 +63,7 @@ public final class MemoryBudget {
 		else if (outputs.leanLabels()) labels = k + (k > 1 ? LEAN_SEVERAL_CLASSES : LEAN_ONE_CLASS);
 		else labels = LABELS_PER_CLASS * k + LABELS_FIXED;
 		final long display = outputs.display() ? maps + 4 : 0;
-		return pixels * (maps + labels + display);
+		return pixels * (maps + 4L * outputs.evidenceMaps() * k + labels + display);
 	}
 
 	/**

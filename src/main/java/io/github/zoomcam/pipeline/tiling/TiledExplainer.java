@@ -16,6 +16,7 @@ import io.github.zoomcam.engine.Prediction;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.engine.Timings;
+import io.github.zoomcam.labels.ClassMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +89,9 @@ public final class TiledExplainer {
 	 * @param options what to compute; per-layer maps at full size only with {@code layerMapsAtFullSize}
 	 * @param layerMapsAtFullSize stitch every layer's map of the multi-layer methods too (memory: one map
 	 *   of the image's size per layer)
+	 * @param evidenceMethod stitch, for this method (when multi-layer; null: none) and per class, the mean of its normalised layer maps
+	 *   (the class evidence of the image-guided refinement, {@link MethodMaps#evidenceAtOriginal}; memory: one
+	 *   map of the image's size per class); not needed, and not made, where the layer maps are kept
 	 * @param targetsKnown told the number of targets as soon as it is known, before the tiles are explained:
 	 *   the caller's memory check may refuse there
 	 * @param monitor progress per batch of tiles ("classifying tiles", "explaining tiles", "stitching
@@ -96,6 +100,17 @@ public final class TiledExplainer {
 	 */
 	public ExplainResult explain(final TileSource source, final TileGrid grid, final ExplainOptions options,
 		final boolean layerMapsAtFullSize, final IntConsumer targetsKnown, final ExplainMonitor monitor)
+	{
+		return explain(source, grid, options, layerMapsAtFullSize, null, targetsKnown, monitor);
+	}
+
+	/**
+	 * As {@link #explain(TileSource, TileGrid, ExplainOptions, boolean, IntConsumer, ExplainMonitor)}, with
+	 * the evidence maps of one method.
+	 */
+	public ExplainResult explain(final TileSource source, final TileGrid grid, final ExplainOptions options,
+		final boolean layerMapsAtFullSize, final CamMethod evidenceMethod, final IntConsumer targetsKnown,
+		final ExplainMonitor monitor)
 	{
 		final long start = System.nanoTime();
 		final BundleManifest manifest = explainer.bundle().manifest();
@@ -157,14 +172,15 @@ public final class TiledExplainer {
 			final Slots stored = slots;
 			final long stitchStart = System.nanoTime();
 			releaseGarbageBeforeFullSizeMaps(grid);
-			final Stitchers stitchers = new Stitchers(grid, methods, targets.length, slots, layerMapsAtFullSize);
+			final Stitchers stitchers = new Stitchers(grid, methods, targets.length, slots, layerMapsAtFullSize,
+				evidenceMethod);
 			for (int from = 0; from < tiles.size(); from += tileBatch) {
 				checkCancelled(monitor, "while stitching tiles (" + from + " of " + tiles.size() + " done)");
 				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
 				final List<float[][]> records = batch.stream().map(t -> stored.store().get(t.index())).toList();
 				for (int m = 0; m < methods.size(); m++) {
 					for (int k = 0; k < targets.length; k++) {
-						final boolean keepLayers = stitchers.keepsLayers(m);
+						final boolean keepLayers = stitchers.keepsLayers(m) || stitchers.makesEvidence(m);
 						final List<FusedMaps> fused = explainer.fuseRawMaps(slots.rawMaps(records, m, k), slots.low(m, k),
 							slots.high(m, k), options.aggregation(), grid.tileWidth(), grid.tileHeight(), keepLayers);
 						for (int i = 0; i < batch.size(); i++) stitchers.add(m, k, batch.get(i), fused.get(i));
@@ -180,7 +196,8 @@ public final class TiledExplainer {
 					final FloatMap full = stitchers.fused(m, k);
 					final List<FloatMap> layers = stitchers.keepsLayers(m) ? stitchers.layers(m, k) : method.multiLayer()
 						? List.of() : List.of(full);
-					maps.put(method, new MethodMaps(method, slots.layerNames(m), List.of(), List.of(), layers, null, full));
+					maps.put(method, new MethodMaps(method, slots.layerNames(m), List.of(), List.of(), layers, null, full,
+						stitchers.evidence(m, k)));
 				}
 				final int c = targets[k];
 				explained.add(new TargetExplanation(c, manifest.classes().get(c), logits[c], probabilities[c], maps));
@@ -366,18 +383,23 @@ public final class TiledExplainer {
 
 		private final MapStitcher[][] fused;
 		private final MapStitcher[][][] layers;
+		/** [method][target] the mean of the layer maps, or null where not made. */
+		private final MapStitcher[][] evidence;
 		private final boolean[] keepLayers;
 
 		Stitchers(final TileGrid grid, final List<CamMethod> methods, final int targets, final Slots slots,
-			final boolean layerMapsAtFullSize)
+			final boolean layerMapsAtFullSize, final CamMethod evidenceMethod)
 		{
 			fused = new MapStitcher[methods.size()][targets];
 			layers = new MapStitcher[methods.size()][targets][];
+			evidence = new MapStitcher[methods.size()][targets];
 			keepLayers = new boolean[methods.size()];
 			for (int m = 0; m < methods.size(); m++) {
 				keepLayers[m] = layerMapsAtFullSize && methods.get(m).multiLayer();
+				final boolean mean = methods.get(m) == evidenceMethod && evidenceMethod.multiLayer() && !keepLayers[m];
 				for (int k = 0; k < targets; k++) {
 					fused[m][k] = new MapStitcher(grid);
+					if (mean) evidence[m][k] = new MapStitcher(grid);
 					layers[m][k] = new MapStitcher[keepLayers[m] ? slots.layers(m) : 0];
 					for (int l = 0; l < layers[m][k].length; l++) layers[m][k][l] = new MapStitcher(grid);
 				}
@@ -388,10 +410,27 @@ public final class TiledExplainer {
 			return keepLayers[method];
 		}
 
+		boolean makesEvidence(final int method) {
+			return evidence[method].length > 0 && evidence[method][0] != null;
+		}
+
 		void add(final int method, final int target, final Tile tile, final FusedMaps maps) {
 			fused[method][target].add(tile, maps.fused());
-			for (int l = 0; l < layers[method][target].length; l++) layers[method][target][l].add(tile, maps.layers().get(
-				l));
+			if (evidence[method][target] != null) {
+				// The mean at tile size, blended as the fused map is: stitching is linear, so this is the mean of
+				// the layer maps that would be stitched.
+				final float[] mean = ClassMap.meanOfLayers(maps.layers().stream().map(FloatMap::sharedValues).toList());
+				evidence[method][target].add(tile, FloatMap.wrap(tile.width(), tile.height(), mean));
+			}
+			if (keepLayers[method]) {
+				for (int l = 0; l < layers[method][target].length; l++) layers[method][target][l].add(tile, maps.layers()
+					.get(l));
+			}
+		}
+
+		/** The stitched mean of the layer maps, or null where it was not made. */
+		FloatMap evidence(final int method, final int target) {
+			return evidence[method][target] == null ? null : evidence[method][target].toFloatMap();
 		}
 
 		FloatMap fused(final int method, final int target) {

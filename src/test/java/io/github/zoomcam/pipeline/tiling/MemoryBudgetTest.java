@@ -27,6 +27,11 @@ class MemoryBudgetTest {
 		// per-layer maps of 10 layers kept: 11 maps per class, no labels; shown in Fiji: a copy each + 4
 		assertEquals(1_000_000L * (44 + 44 + 4), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(11, 1, false,
 			false, true)));
+		// the evidence of the image-guided refinement: 4 B per class more (2 x 4), never copied for display
+		assertEquals(1_000_000L * (8 + 8 + 26), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 2, true, false,
+			false, 1)));
+		assertEquals(1_000_000L * (8 + 8 + 26 + 8 + 4), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 2,
+			true, false, true, 1)));
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import io.github.zoomcam.engine.MethodMaps;
 import io.github.zoomcam.engine.ModelBundle;
 import io.github.zoomcam.engine.Prediction;
 import io.github.zoomcam.engine.TargetSpec;
+import io.github.zoomcam.labels.ClassMap;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,6 +105,45 @@ class TiledExplainerTest {
 						l);
 				}
 			}
+		}
+	}
+
+	@Test
+	void theStitchedEvidenceIsTheMeanOfTheLayerMaps() {
+		// One tile covering the image: the evidence must be the mean of explain's own layer maps at the original
+		// size. Several overlapping tiles: the mean of the stitched layer maps (blending is linear).
+		final ExplainOptions options = ExplainOptions.builder().methods(CamMethod.ZOOMCAM, CamMethod.LAYERCAM)
+			.targets(TargetSpec.parse("top2")).layerMapsAtOriginalSize(true).build();
+		final ImagePlus image = image(48, 48, 3, 0);
+		final ImageExplanation whole = bundle.explainer().explain(List.of(TileSource.of(image, "e", 1, 1).tile(grid(48,
+			48, 0).tile(0))), options).images().get(0);
+		final ImageExplanation one = new TiledExplainer(bundle.explainer(), 4).explain(TileSource.of(image, "e", 1, 1),
+			grid(48, 48, 0), options, false, CamMethod.ZOOMCAM, k -> {}, NONE).images().get(0);
+		final ImagePlus large = image(100, 70, 4, 0);
+		final ImageExplanation layers = new TiledExplainer(bundle.explainer(), 3).explain(TileSource.of(large, "l", 1,
+			1), grid(100, 70, 12), options, true, k -> {}, NONE).images().get(0);
+		final ImageExplanation tiled = new TiledExplainer(bundle.explainer(), 3).explain(TileSource.of(large, "l", 1, 1),
+			grid(100, 70, 12), options, false, CamMethod.ZOOMCAM, k -> {}, NONE).images().get(0);
+		for (int k = 0; k < 2; k++) {
+			final MethodMaps w = whole.targets().get(k).methodMaps(CamMethod.ZOOMCAM);
+			final MethodMaps o = one.targets().get(k).methodMaps(CamMethod.ZOOMCAM);
+			assertTrue(w.layerMapsAtOriginal().size() > 1, "the fixture fuses several layers");
+			assertTrue(o.layerMapsAtOriginal().isEmpty(), "the layer maps themselves are not kept");
+			assertMapsClose(FloatMap.wrap(48, 48, ClassMap.meanOfLayers(w.layerMapsAtOriginal().stream().map(
+				FloatMap::toArray).toList())), o.evidenceAtOriginal(), 1e-5, "one tile, target " + k);
+			assertEquals(null, one.targets().get(k).methodMaps(CamMethod.LAYERCAM).evidenceAtOriginal(),
+				"only the method asked for");
+			final MethodMaps l = layers.targets().get(k).methodMaps(CamMethod.ZOOMCAM);
+			assertEquals(null, l.evidenceAtOriginal(), "not asked for");
+			assertMapsClose(FloatMap.wrap(100, 70, ClassMap.meanOfLayers(l.layerMapsAtOriginal().stream().map(
+				FloatMap::toArray).toList())), tiled.targets().get(k).methodMaps(CamMethod.ZOOMCAM).evidenceAtOriginal(),
+				1e-5, "overlapping tiles, target " + k);
+			// The evidence is not the fused (max) map: the test tells the fallback apart.
+			final float[] fused = tiled.targets().get(k).map(CamMethod.ZOOMCAM).toArray();
+			final float[] mean = tiled.targets().get(k).methodMaps(CamMethod.ZOOMCAM).evidenceAtOriginal().toArray();
+			double diff = 0;
+			for (int i = 0; i < fused.length; i++) diff = Math.max(diff, Math.abs(fused[i] - mean[i]));
+			assertTrue(diff > 1e-3, "evidence equals the fused map");
 		}
 	}
 
