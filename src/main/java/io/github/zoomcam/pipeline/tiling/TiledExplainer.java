@@ -112,6 +112,21 @@ public final class TiledExplainer {
 		final boolean layerMapsAtFullSize, final CamMethod evidenceMethod, final IntConsumer targetsKnown,
 		final ExplainMonitor monitor)
 	{
+		try (RawTiles raw = explainRaw(source, grid, options, targetsKnown, monitor)) {
+			return raw.stitchAll(layerMapsAtFullSize, evidenceMethod, monitor);
+		}
+	}
+
+	/**
+	 * The first two passes (class presence and raw maps) without the third: the caller stitches the full-size
+	 * maps one method and class at a time ({@link RawTiles#stitch}), so that only one of them need be in memory
+	 * at once, and closes the result to delete the raw maps.
+	 *
+	 * @throws CancelledException when cancelled
+	 */
+	public RawTiles explainRaw(final TileSource source, final TileGrid grid, final ExplainOptions options,
+		final IntConsumer targetsKnown, final ExplainMonitor monitor)
+	{
 		final long start = System.nanoTime();
 		final BundleManifest manifest = explainer.bundle().manifest();
 		options.validate(manifest);
@@ -139,19 +154,18 @@ public final class TiledExplainer {
 		}
 		final int[] targets = options.targets().resolve(manifest, named ? new float[classes] : probabilities);
 		targetsKnown.accept(targets.length);
+		final List<CamMethod> methods = List.copyOf(options.methods());
 		if (targets.length == 0) {
-			final ImageExplanation none = new ImageExplanation(source.name(), grid.imageWidth(), grid.imageHeight(),
-				logits, probabilities, List.of(), List.copyOf(warnings));
-			return new ExplainResult(List.of(none), explainer.bundle().runtime(), new Timings(0, 0, 0, 0, 0, ms(start)));
+			return new RawTiles(this, source.name(), grid, options, methods, targets, logits, probabilities, warnings,
+				null, null, start);
 		}
 		final List<String> targetNames = Arrays.stream(targets).mapToObj(manifest.classes()::get).toList();
 		final ExplainOptions tileOptions = options.toBuilder().targets(new TargetSpec.Classes(targetNames))
 			.rawMapsOnly(true).layerMapsAtOriginalSize(false).build();
-		final List<CamMethod> methods = List.copyOf(options.methods());
 
 		Slots slots = null;
 		Timings engine = null;
-		try (Closer closer = new Closer()) {
+		try {
 			for (int from = 0; from < tiles.size(); from += tileBatch) {
 				checkCancelled(monitor, "while explaining tiles (" + from + " of " + tiles.size() + " done)");
 				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
@@ -164,20 +178,151 @@ public final class TiledExplainer {
 						combine(logits, e.logits());
 						combine(probabilities, e.probabilities());
 					}
-					if (slots == null) slots = closer.store(new Slots(methods, e, tiles.size(), scratch, inMemoryLimit));
+					if (slots == null) slots = new Slots(methods, e, tiles.size(), scratch, inMemoryLimit);
 					slots.put(batch.get(i).index(), e);
 				}
 				monitor.progress(from + batch.size(), tiles.size(), "explaining tiles");
 			}
-			final Slots stored = slots;
+		}
+		catch (final RuntimeException | Error e) {
+			if (slots != null) slots.store().close();
+			throw e;
+		}
+		return new RawTiles(this, source.name(), grid, options, methods, targets, logits, probabilities, warnings,
+			slots, engine, start);
+	}
+
+	/**
+	 * The raw maps of every tile of one image, with the classes they explain: what the third pass stitches.
+	 * Holds the raw-map store (a temporary file for large images) until closed.
+	 */
+	public static final class RawTiles implements AutoCloseable {
+
+		private final TiledExplainer owner;
+		private final String imageName;
+		private final TileGrid grid;
+		private final ExplainOptions options;
+		private final List<CamMethod> methods;
+		private final int[] targets;
+		private final float[] logits;
+		private final float[] probabilities;
+		private final List<String> warnings;
+		private final Slots slots;
+		private final Timings engine;
+		private final long start;
+		private double stitchMs;
+
+		private RawTiles(final TiledExplainer owner, final String imageName, final TileGrid grid,
+			final ExplainOptions options, final List<CamMethod> methods, final int[] targets, final float[] logits,
+			final float[] probabilities, final Set<String> warnings, final Slots slots, final Timings engine,
+			final long start)
+		{
+			this.owner = owner;
+			this.imageName = imageName;
+			this.grid = grid;
+			this.options = options;
+			this.methods = methods;
+			this.targets = targets;
+			this.logits = logits;
+			this.probabilities = probabilities;
+			this.warnings = List.copyOf(warnings);
+			this.slots = slots;
+			this.engine = engine;
+			this.start = start;
+		}
+
+		public TileGrid grid() {
+			return grid;
+		}
+
+		/** The methods in the order of {@link #stitch}'s method index. */
+		public List<CamMethod> methods() {
+			return methods;
+		}
+
+		/** Number of explained classes (the target index of {@link #stitch} runs below it). */
+		public int targets() {
+			return targets.length;
+		}
+
+		/**
+		 * The image's class scores and explained classes, without maps (each target's method maps are empty):
+		 * what result.json and the batch summary read.
+		 */
+		public ImageExplanation summary() {
+			final BundleManifest manifest = owner.explainer.bundle().manifest();
+			final List<TargetExplanation> explained = new ArrayList<>();
+			for (final int c : targets) {
+				explained.add(new TargetExplanation(c, manifest.classes().get(c), logits[c], probabilities[c], Map.of()));
+			}
+			return new ImageExplanation(imageName, grid.imageWidth(), grid.imageHeight(), logits, probabilities,
+				explained, warnings);
+		}
+
+		/**
+		 * Stitches the fused map of one method and class into {@code into} (cleared first), tile batch by tile
+		 * batch.
+		 *
+		 * @param monitor progress as "stitching tiles" over all methods and classes; cancelling stops between
+		 *   batches
+		 * @throws CancelledException when cancelled
+		 */
+		public void stitch(final int method, final int target, final MapStitcher into, final ExplainMonitor monitor) {
+			final long begin = System.nanoTime();
+			into.clear();
+			final List<Tile> tiles = grid.tiles();
+			final int batchSize = owner.tileBatch;
+			final int step = method * targets.length + target;
+			final int total = methods.size() * targets.length * tiles.size();
+			for (int from = 0; from < tiles.size(); from += batchSize) {
+				checkCancelled(monitor, "while stitching tiles (" + from + " of " + tiles.size() + " done)");
+				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + batchSize));
+				final List<float[][]> records = batch.stream().map(t -> slots.store().get(t.index())).toList();
+				final List<FusedMaps> fused = owner.explainer.fuseRawMaps(slots.rawMaps(records, method, target), slots.low(
+					method, target), slots.high(method, target), options.aggregation(), grid.tileWidth(), grid.tileHeight(),
+					false);
+				for (int i = 0; i < batch.size(); i++) into.add(batch.get(i), fused.get(i).fused());
+				monitor.progress(step * tiles.size() + from + batch.size(), total, "stitching tiles");
+			}
+			stitchMs += ms(begin);
+		}
+
+		/**
+		 * The maps of one method of a class whose fused map was stitched alone ({@link #stitch}): that map at the
+		 * image's size, as {@link #stitchAll} gives it without per-layer maps.
+		 */
+		public MethodMaps methodMaps(final int method, final FloatMap full) {
+			final CamMethod m = methods.get(method);
+			return new MethodMaps(m, slots.layerNames(method), List.of(), List.of(), m.multiLayer() ? List.of() : List.of(
+				full), null, full);
+		}
+
+		/** The engine's times over the tiles, the stitching so far in the CAM time, the total until now. */
+		public Timings timings() {
+			if (engine == null) return new Timings(0, 0, 0, 0, 0, ms(start));
+			return new Timings(engine.preprocessMs(), engine.forwardMs(), engine.backwardMs(), engine.camMs() +
+				stitchMs, engine.copyMs(), ms(start), engine.forwardPasses(), engine.backwardPasses(), engine
+					.maskedForwardPasses(), engine.maskedImages());
+		}
+
+		/** Every full-size map at once, as one explanation (the third pass of {@link TiledExplainer}). */
+		ExplainResult stitchAll(final boolean layerMapsAtFullSize, final CamMethod evidenceMethod,
+			final ExplainMonitor monitor)
+		{
+			final Explainer explainer = owner.explainer;
+			if (targets.length == 0) {
+				return new ExplainResult(List.of(summary()), explainer.bundle().runtime(), timings());
+			}
+			final BundleManifest manifest = explainer.bundle().manifest();
+			final List<Tile> tiles = grid.tiles();
 			final long stitchStart = System.nanoTime();
 			releaseGarbageBeforeFullSizeMaps(grid);
 			final Stitchers stitchers = new Stitchers(grid, methods, targets.length, slots, layerMapsAtFullSize,
 				evidenceMethod);
-			for (int from = 0; from < tiles.size(); from += tileBatch) {
+			for (int from = 0; from < tiles.size(); from += owner.tileBatch) {
 				checkCancelled(monitor, "while stitching tiles (" + from + " of " + tiles.size() + " done)");
-				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
-				final List<float[][]> records = batch.stream().map(t -> stored.store().get(t.index())).toList();
+				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + owner.tileBatch));
+				final List<float[][]> records = batch.stream().map(t -> slots.store().get(t.index())).toList();
 				for (int m = 0; m < methods.size(); m++) {
 					for (int k = 0; k < targets.length; k++) {
 						final boolean keepLayers = stitchers.keepsLayers(m) || stitchers.makesEvidence(m);
@@ -202,13 +347,16 @@ public final class TiledExplainer {
 				final int c = targets[k];
 				explained.add(new TargetExplanation(c, manifest.classes().get(c), logits[c], probabilities[c], maps));
 			}
-			final ImageExplanation image = new ImageExplanation(source.name(), grid.imageWidth(), grid.imageHeight(),
-				logits, probabilities, explained, List.copyOf(warnings));
-			final double stitchMs = ms(stitchStart);
-			final Timings timings = new Timings(engine.preprocessMs(), engine.forwardMs(), engine.backwardMs(), engine
-				.camMs() + stitchMs, engine.copyMs(), ms(start), engine.forwardPasses(), engine.backwardPasses(), engine
-					.maskedForwardPasses(), engine.maskedImages());
-			return new ExplainResult(List.of(image), explainer.bundle().runtime(), timings);
+			final ImageExplanation image = new ImageExplanation(imageName, grid.imageWidth(), grid.imageHeight(),
+				logits, probabilities, explained, warnings);
+			stitchMs += ms(stitchStart);
+			return new ExplainResult(List.of(image), explainer.bundle().runtime(), timings());
+		}
+
+		/** Deletes the raw maps. */
+		@Override
+		public void close() {
+			if (slots != null) slots.store().close();
 		}
 	}
 
@@ -256,22 +404,6 @@ public final class TiledExplainer {
 
 	private static double ms(final long from) {
 		return (System.nanoTime() - from) / 1e6;
-	}
-
-	/** Closes the raw-map store however the explanation ends. */
-	private static final class Closer implements AutoCloseable {
-
-		private Slots slots;
-
-		Slots store(final Slots s) {
-			slots = s;
-			return s;
-		}
-
-		@Override
-		public void close() {
-			if (slots != null) slots.store().close();
-		}
 	}
 
 	/**
