@@ -251,6 +251,25 @@ public final class ConnectedComponents {
 		return crop;
 	}
 
+	/**
+	 * {@link #mask(IntPredicate)} at one bit per pixel (bit i of word i / 64 for pixel i): what a
+	 * {@link PseudoLabel} holds, made without the byte-per-pixel mask.
+	 */
+	long[] maskBits(final IntPredicate keep) {
+		final boolean[] kept = new boolean[count + 1];
+		for (int label = 1; label <= count; label++) kept[label] = keep.test(label);
+		final long[] bits = new long[(int) (((long) width * height + 63) >>> 6)];
+		for (int y = 0; y < height; y++) {
+			for (int r = rowFirstRun[y]; r < rowFirstRun[y + 1]; r++) {
+				if (!kept[runLabel[r]]) continue;
+				final int from = y * width + runStart[r];
+				final int to = y * width + runEnd[r];
+				for (int i = from; i <= to; i++) bits[i >>> 6] |= 1L << i;
+			}
+		}
+		return bits;
+	}
+
 	/** A fresh 0/1 mask holding the pixels of the components whose label passes {@code keep}. */
 	public byte[] mask(final IntPredicate keep) {
 		final boolean[] kept = new boolean[count + 1];

@@ -39,6 +39,20 @@ public final class PseudoLabel {
 		this.components = List.copyOf(components);
 	}
 
+	/** A label whose mask is already packed ({@link ConnectedComponents#maskBits}); the bits are not copied. */
+	PseudoLabel(final int width, final int height, final float threshold, final long[] bits,
+		final List<Component> components)
+	{
+		if (bits.length != (int) (((long) width * height + 63) >>> 6)) {
+			throw new IllegalArgumentException(bits.length + " words for a " + width + "x" + height + " mask");
+		}
+		this.width = width;
+		this.height = height;
+		this.threshold = threshold;
+		this.bits = bits;
+		this.components = List.copyOf(components);
+	}
+
 	public int width() {
 		return width;
 	}
@@ -78,6 +92,25 @@ public final class PseudoLabel {
 			final int i = from + j;
 			into[j] = (byte) ((bits[i >>> 6] >>> i) & 1L);
 		}
+	}
+
+	/**
+	 * The mask inside a box (which must lie inside the label) as a fresh box-sized mask, 255 inside: the
+	 * outline of a label's only component is traced from its box alone.
+	 */
+	public byte[] crop(final Box box) {
+		if (box.x() < 0 || box.y() < 0 || box.x() + box.width() > width || box.y() + box.height() > height) {
+			throw new IllegalArgumentException(box + " is outside the " + width + "x" + height + " pseudo-label");
+		}
+		final byte[] crop = new byte[box.width() * box.height()];
+		for (int y = 0; y < box.height(); y++) {
+			final int row = (box.y() + y) * width + box.x();
+			for (int x = 0; x < box.width(); x++) {
+				final int i = row + x;
+				if (((bits[i >>> 6] >>> i) & 1L) != 0) crop[y * box.width() + x] = (byte) 255;
+			}
+		}
+		return crop;
 	}
 
 	/** Whether pixel (x, y) belongs to a kept component. */

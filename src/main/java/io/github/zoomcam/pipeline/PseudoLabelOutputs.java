@@ -229,11 +229,13 @@ public final class PseudoLabelOutputs {
 		for (final ClassAnnotation c : classes) {
 			final int count = c.label().components().size();
 			if (count == 0) continue;
-			final ConnectedComponents kept = ConnectedComponents.of(c.label().mask(), width, height);
+			// One kept component (the paper's "largest"): the mask in its box is its pixels, no re-labelling needed.
+			final ConnectedComponents kept = count == 1 ? null : ConnectedComponents.of(c.label().mask(), width, height);
 			for (int k = 1; k <= count; k++) {
 				final Instance instance = instances.get(next++);
 				final Box box = instance.box();
-				final Roi roi = RoiConversion.outline(kept.crop(k, box), box.width(), box.height());
+				final byte[] pixels = kept == null ? c.label().crop(box) : kept.crop(k, box);
+				final Roi roi = RoiConversion.outline(pixels, box.width(), box.height());
 				if (roi != null) roi.setLocation(roi.getXBase() + box.x(), roi.getYBase() + box.y());
 				addOutlineAndBox(rois, instance, roi);
 			}

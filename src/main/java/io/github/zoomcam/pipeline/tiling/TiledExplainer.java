@@ -274,13 +274,16 @@ public final class TiledExplainer {
 			final int batchSize = owner.tileBatch;
 			final int step = method * targets.length + target;
 			final int total = methods.size() * targets.length * tiles.size();
+			// The slots of one method and target are consecutive in a record; read into arrays reused batch by batch.
+			final float[][][] buffers = slots.buffers(method, target, batchSize);
+			final List<List<FloatMap>> raw = new ArrayList<>();
 			for (int from = 0; from < tiles.size(); from += batchSize) {
 				checkCancelled(monitor, "while stitching tiles (" + from + " of " + tiles.size() + " done)");
 				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + batchSize));
-				final List<float[][]> records = batch.stream().map(t -> slots.store().get(t.index())).toList();
-				final List<FusedMaps> fused = owner.explainer.fuseRawMaps(slots.rawMaps(records, method, target), slots.low(
-					method, target), slots.high(method, target), options.aggregation(), grid.tileWidth(), grid.tileHeight(),
-					false);
+				raw.clear();
+				for (int i = 0; i < batch.size(); i++) raw.add(slots.read(batch.get(i).index(), method, target, buffers[i]));
+				final List<FusedMaps> fused = owner.explainer.fuseRawMaps(raw, slots.low(method, target), slots.high(method,
+					target), options.aggregation(), grid.tileWidth(), grid.tileHeight(), false);
 				for (int i = 0; i < batch.size(); i++) into.add(batch.get(i), fused.get(i).fused());
 				monitor.progress(step * tiles.size() + from + batch.size(), total, "stitching tiles");
 			}
@@ -487,6 +490,28 @@ public final class TiledExplainer {
 				out.add(maps);
 			}
 			return out;
+		}
+
+		/** Arrays for the raw maps of one method and target of {@code count} tiles: [tile][layer][value]. */
+		float[][][] buffers(final int method, final int target, final int count) {
+			final int[] layers = slot[method][target];
+			final float[][][] out = new float[count][layers.length][];
+			for (final float[][] tile : out) {
+				for (int l = 0; l < layers.length; l++) tile[l] = new float[widths[layers[l]] * heights[layers[l]]];
+			}
+			return out;
+		}
+
+		/**
+		 * One tile's raw maps of one method and target, read from the store into {@code into} (from
+		 * {@link #buffers}) and wrapped in layer order; valid until {@code into} is read into again.
+		 */
+		List<FloatMap> read(final int tile, final int method, final int target, final float[][] into) {
+			final int[] layers = slot[method][target];
+			store.read(tile, layers[0], layers[layers.length - 1] + 1, into);
+			final List<FloatMap> maps = new ArrayList<>(layers.length);
+			for (int l = 0; l < layers.length; l++) maps.add(FloatMap.wrap(widths[layers[l]], heights[layers[l]], into[l]));
+			return maps;
 		}
 
 		/** Per layer, the lowest raw value of one method and target over all tiles. */
