@@ -53,6 +53,34 @@ public final class PseudoLabel {
 		this.components = List.copyOf(components);
 	}
 
+	/**
+	 * Builds a label's mask pixel by pixel without an image-sized byte array: the labels of an image labelled
+	 * block by block are known only as its instance ids are written.
+	 */
+	public static final class MaskBuilder {
+
+		private final int width;
+		private final int height;
+		private final long[] bits;
+
+		public MaskBuilder(final int width, final int height) {
+			Maps.pixelCount("pseudo-label mask", width, height);
+			this.width = width;
+			this.height = height;
+			this.bits = new long[(int) (((long) width * height + 63) >>> 6)];
+		}
+
+		/** Marks the pixel of row-major index {@code index} as kept. */
+		public void add(final int index) {
+			bits[index >>> 6] |= 1L << index;
+		}
+
+		/** The label; the builder must not be used afterwards. */
+		public PseudoLabel build(final float threshold, final List<Component> components) {
+			return new PseudoLabel(width, height, threshold, bits, components);
+		}
+	}
+
 	public int width() {
 		return width;
 	}

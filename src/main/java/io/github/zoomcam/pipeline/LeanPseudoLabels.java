@@ -159,7 +159,8 @@ public final class LeanPseudoLabels {
 			RoiConversion.writeRoiSet(rois, dir.resolve(PseudoLabelOutputs.ROIS));
 			AtomicFiles.writeString(dir.resolve(PseudoLabelOutputs.BOXES), PseudoLabelOutputs.boxesCsv(name, instances,
 				classes));
-			final FloatProcessor heatmap = opacity <= 0 || classes.isEmpty() ? null : overlayHeatmap(rows);
+			final FloatProcessor heatmap = opacity <= 0 || classes.isEmpty() ? null : overlayHeatmap(rows, classes.size(),
+				width, height);
 			PseudoLabelOutputs.writeOverlay(rois, width, height, heatmap, image, plane, opacity, dir.resolve(
 				PseudoLabelOutputs.OVERLAY));
 			return new Labels(classes, instances);
@@ -211,31 +212,31 @@ public final class LeanPseudoLabels {
 				}
 			});
 		}
+	}
 
-		/**
-		 * The pixel-wise maximum of the class maps, shrunk for overlay.png ({@link PseudoLabelOutputs#overlayFactor}):
-		 * made a band of rows at a time, each band the rows of one row of the shrunk map.
-		 */
-		private FloatProcessor overlayHeatmap(final MapRows rows) {
-			final int factor = PseudoLabelOutputs.overlayFactor(width, height);
-			final int smallWidth = (width + factor - 1) / factor;
-			final int smallHeight = (height + factor - 1) / factor;
-			final float[] small = new float[smallWidth * smallHeight];
-			final float[] values = new float[factor * width];
-			final float[] max = new float[factor * width];
-			for (int oy = 0; oy < smallHeight; oy++) {
-				final int y0 = oy * factor;
-				final int n = Math.min(factor, height - y0);
-				for (int m = 0; m < classes.size(); m++) {
-					rows.read(m, y0, n, m == 0 ? max : values);
-					if (m == 0) continue;
-					for (int j = 0; j < n * width; j++) max[j] = Math.max(max[j], values[j]);
-				}
-				final float[] shrunk = factor == 1 ? java.util.Arrays.copyOf(max, width) : (float[]) BlockAverage.of(
-					new FloatProcessor(width, n, java.util.Arrays.copyOf(max, n * width)), factor).getPixels();
-				System.arraycopy(shrunk, 0, small, oy * smallWidth, smallWidth);
+	/**
+	 * The pixel-wise maximum of the class maps, shrunk for overlay.png ({@link PseudoLabelOutputs#overlayFactor}):
+	 * made a band of rows at a time, each band the rows of one row of the shrunk map.
+	 */
+	static FloatProcessor overlayHeatmap(final MapRows rows, final int count, final int width, final int height) {
+		final int factor = PseudoLabelOutputs.overlayFactor(width, height);
+		final int smallWidth = (width + factor - 1) / factor;
+		final int smallHeight = (height + factor - 1) / factor;
+		final float[] small = new float[smallWidth * smallHeight];
+		final float[] values = new float[factor * width];
+		final float[] max = new float[factor * width];
+		for (int oy = 0; oy < smallHeight; oy++) {
+			final int y0 = oy * factor;
+			final int n = Math.min(factor, height - y0);
+			for (int m = 0; m < count; m++) {
+				rows.read(m, y0, n, m == 0 ? max : values);
+				if (m == 0) continue;
+				for (int j = 0; j < n * width; j++) max[j] = Math.max(max[j], values[j]);
 			}
-			return new FloatProcessor(smallWidth, smallHeight, small);
+			final float[] shrunk = factor == 1 ? java.util.Arrays.copyOf(max, width) : (float[]) BlockAverage.of(
+				new FloatProcessor(width, n, java.util.Arrays.copyOf(max, n * width)), factor).getPixels();
+			System.arraycopy(shrunk, 0, small, oy * smallWidth, smallWidth);
 		}
+		return new FloatProcessor(smallWidth, smallHeight, small);
 	}
 }

@@ -243,7 +243,7 @@ public final class PseudoLabelOutputs {
 		return rois;
 	}
 
-	private static void addOutlineAndBox(final List<Roi> rois, final Instance instance, final Roi outline) {
+	static void addOutlineAndBox(final List<Roi> rois, final Instance instance, final Roi outline) {
 		final java.awt.Color colour = classColour(instance.classIndex());
 		final String name = roiName(instance);
 		if (outline != null) {

@@ -35,6 +35,13 @@ final class StreamedTiff {
 		void fill(int y0, int rows, byte[] band);
 	}
 
+	/** Rows of a 32-bit float image, filled on request. */
+	interface FloatRows {
+
+		/** Fills {@code band} with rows y0 .. y0 + rows - 1 (row-major, width values per row). */
+		void fill(int y0, int rows, float[] band);
+	}
+
 	/** Writes the band of rows y0 .. y0 + rows - 1. */
 	private interface Band {
 
@@ -67,6 +74,18 @@ final class StreamedTiff {
 		});
 	}
 
+	static void write32(final Path target, final int width, final int height, final Calibration calibration,
+		final double displayMax, final FloatRows rows)
+	{
+		final float[] band = new float[width * Math.min(ROWS_PER_BAND, height)];
+		write(target, width, height, calibration, 32, displayMax, (out, y, n) -> {
+			java.util.Arrays.fill(band, 0f);
+			rows.fill(y, n, band);
+			for (int i = 0; i < n * width; i++) out.writeFloat(band[i]);
+		});
+	}
+
+	/** @param bits 8 or 16 (unsigned integers) or 32 (floats) */
 	private static void write(final Path target, final int width, final int height, final Calibration calibration,
 		final int bits, final double displayMax, final Band band)
 	{
@@ -80,7 +99,8 @@ final class StreamedTiff {
 		if (calibrated) description.append("unit=").append(calibration.getUnit()).append('\n');
 		description.append("min=0.0\nmax=").append(String.format(Locale.ROOT, "%.1f", displayMax)).append("\n\0");
 		final byte[] text = description.toString().getBytes(StandardCharsets.ISO_8859_1);
-		final int entries = calibrated ? 13 : 10;
+		final boolean floats = bits == 32;
+		final int entries = (calibrated ? 13 : 10) + (floats ? 1 : 0);
 		final int ifdSize = 2 + entries * 12 + 4;
 		final long textOffset = 8 + ifdSize;
 		final long resolutionOffset = textOffset + text.length;
@@ -108,6 +128,7 @@ final class StreamedTiff {
 					entry(out, 283, 5, 1, resolutionOffset + 8);
 					entry(out, 296, 3, 1, 1 << 16); // no absolute unit: the description names it
 				}
+				if (floats) entry(out, 339, 3, 1, 3 << 16); // sample format: IEEE floating point
 				out.writeInt(0);
 				out.write(text);
 				if (calibrated) {

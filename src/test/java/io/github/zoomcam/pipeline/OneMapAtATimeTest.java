@@ -101,14 +101,13 @@ class OneMapAtATimeTest {
 		new FileSaver(image).saveAsPng(png.toString());
 		final SourceFile source = SourceFile.of(png);
 		for (final String keep : List.of("largest", "all")) {
-			// largest: the default refinement, which this path replaces by the paper's protocol; all: asked for
-			final boolean refineAsked = keep.equals("largest");
+			// The paper's protocol (refine none), with its one or all components per class.
 			final ExplainSettings settings = ExplainSettings.parse(bundle.manifest(), Map.of(ExplainSettings.METHOD,
 				"zoomcam,gradcam", ExplainSettings.TARGET, "top2", ExplainSettings.LAYER_MAPS, "input", "keep", keep,
-				ExplainSettings.REFINE, refineAsked ? "image" : "none"));
+				ExplainSettings.REFINE, "none"));
 			// The raw maps in memory once, in a temporary file once (what large images do).
-			final TiledExplainer explainer = new TiledExplainer(bundle.explainer(), 5, tmp, refineAsked ? RawMapStore
-				.DEFAULT_MEMORY_LIMIT : 0);
+			final TiledExplainer explainer = new TiledExplainer(bundle.explainer(), 5, tmp, keep.equals("largest")
+				? RawMapStore.DEFAULT_MEMORY_LIMIT : 0);
 
 			final Path atOnce = Files.createDirectories(tmp.resolve("at-once-" + keep));
 			final ExplainResult all = explainer.explain(TileSource.of(image, "blobs.png", 1, 1), grid(w, h), settings
@@ -118,8 +117,7 @@ class OneMapAtATimeTest {
 			final Map<CamMethod, Map<String, String>> files = ResultFolder.writeHeatmaps(explanation, settings.methods(),
 				ResultStore.stem(png), image.getCalibration(), atOnce);
 			final LeanPseudoLabels.Labels lean = LeanPseudoLabels.write(explanation, CamMethod.ZOOMCAM, settings
-				.annotation().withRefine(io.github.zoomcam.labels.RefineOptions.none()), image, 1, settings.opacity(),
-				atOnce);
+				.annotation(), image, 1, settings.opacity(), atOnce);
 			assertFalse(lean.instances().isEmpty(), "the maps give components");
 
 			final Path oneAtATime = Files.createDirectories(tmp.resolve("one-at-a-time-" + keep));
@@ -178,12 +176,54 @@ class OneMapAtATimeTest {
 				}
 			}
 			final JsonObject json = withoutTimes(oneAtATime.resolve(ResultFolder.RESULT_JSON));
-			assertEquals("none", json.getAsJsonObject("pseudo_labels").get("refine").getAsString(), "the lean path " +
-				"labels by the paper's protocol and says so");
+			assertEquals("none", json.getAsJsonObject("pseudo_labels").get("refine").getAsString());
 			assertEquals(lean.instances().size(), json.getAsJsonObject("pseudo_labels").get("instance_count").getAsInt());
-			assertEquals(refineAsked, written.warnings().stream().anyMatch(n -> n.contains("refine none")), written
-				.warnings().toString());
+			assertTrue(written.warnings().isEmpty(), written.warnings().toString());
 		}
+	}
+
+	/**
+	 * With the default image-guided refinement, an image that one block holds is labelled as the general path
+	 * labels it from every map at once (the evidence stitched, then read back from its temporary file).
+	 */
+	@Test
+	void theRefinementOfOneBlockEqualsTheWholeImageRefinement() throws IOException {
+		final int w = 150;
+		final int h = 110;
+		final ImagePlus image = image(w, h, 4);
+		final Path png = tmp.resolve("refined.png");
+		new FileSaver(image).saveAsPng(png.toString());
+		final ExplainSettings settings = ExplainSettings.parse(bundle.manifest(), Map.of(ExplainSettings.TARGET, "top2",
+			ExplainSettings.LAYER_MAPS, "input"));
+		final TiledExplainer explainer = new TiledExplainer(bundle.explainer(), 5, tmp, 0);
+		final ImageExplanation explanation = explainer.explain(TileSource.of(image, "refined.png", 1, 1), grid(w, h),
+			settings.options(), false, CamMethod.ZOOMCAM, k -> {}, ExplainMonitor.NONE).images().get(0);
+		final io.github.zoomcam.labels.ImageAnnotation expected = PseudoLabelOutputs.annotate(explanation,
+			CamMethod.ZOOMCAM, settings.annotation(), ResultFolder.guide(image, 1));
+		assertFalse(expected.instances().isEmpty(), "the maps and the image give instances");
+
+		final Path dir = Files.createDirectories(tmp.resolve("refined"));
+		final ResultFolder.Written written;
+		try (TiledExplainer.RawTiles tiles = explainer.explainRaw(TileSource.of(image, "refined.png", 1, 1), grid(w, h),
+			settings.options(), k -> {}, ExplainMonitor.NONE))
+		{
+			written = ResultFolder.writeTiled(dir, bundle, SourceFile.of(png), image, 1, tiles, settings, "hash",
+				ExplainMonitor.NONE);
+		}
+		assertEquals(expected.classes(), written.classes());
+		final JsonObject json = withoutTimes(dir.resolve(ResultFolder.RESULT_JSON));
+		assertTrue(json.getAsJsonObject("pseudo_labels").get("refine").getAsString().startsWith("image"));
+		assertEquals(expected.instances().size(), json.getAsJsonObject("pseudo_labels").get("instance_count").getAsInt());
+		final int[] ids = expected.instanceImage();
+		final short[] instances = (short[]) pixels(dir.resolve(PseudoLabelOutputs.INSTANCES));
+		for (int i = 0; i < ids.length; i++) assertEquals(ids[i], instances[i], "instance id at " + i);
+		final int[] labels = expected.labelImage();
+		final short[] written16 = (short[]) pixels(dir.resolve(PseudoLabelOutputs.LABELS));
+		for (int i = 0; i < labels.length; i++) assertEquals(labels[i], written16[i], "label at " + i);
+		assertEquals(PseudoLabelOutputs.boxesCsv(expected), Files.readString(dir.resolve(PseudoLabelOutputs.BOXES)));
+		assertEquals(new TreeSet<>(List.of("boxes.csv", "heatmaps-" + explanation.targets().get(0).className() +
+			".tif", "heatmaps-" + explanation.targets().get(1).className() + ".tif", "instances.tif", "labels.tif",
+			"mask.tif", "overlay.png", "result.json", "rois.zip")), names(dir), "no temporary file is left");
 	}
 
 	@Test

@@ -268,6 +268,20 @@ public final class TiledExplainer {
 		 * @throws CancelledException when cancelled
 		 */
 		public void stitch(final int method, final int target, final MapStitcher into, final ExplainMonitor monitor) {
+			stitch(method, target, false, into, monitor);
+		}
+
+		/**
+		 * As {@link #stitch(int, int, MapStitcher, ExplainMonitor)}; with {@code evidence} the mean of the
+		 * method's normalised layer maps instead of their fusion (the class evidence of the image-guided
+		 * refinement, {@link MethodMaps#evidenceAtOriginal}), for a multi-layer method.
+		 */
+		public void stitch(final int method, final int target, final boolean evidence, final MapStitcher into,
+			final ExplainMonitor monitor)
+		{
+			if (evidence && !methods.get(method).multiLayer()) {
+				throw new IllegalArgumentException(methods.get(method).id() + " has one layer: its map is its evidence");
+			}
 			final long begin = System.nanoTime();
 			into.clear();
 			final List<Tile> tiles = grid.tiles();
@@ -283,8 +297,13 @@ public final class TiledExplainer {
 				raw.clear();
 				for (int i = 0; i < batch.size(); i++) raw.add(slots.read(batch.get(i).index(), method, target, buffers[i]));
 				final List<FusedMaps> fused = owner.explainer.fuseRawMaps(raw, slots.low(method, target), slots.high(method,
-					target), options.aggregation(), grid.tileWidth(), grid.tileHeight(), false);
-				for (int i = 0; i < batch.size(); i++) into.add(batch.get(i), fused.get(i).fused());
+					target), options.aggregation(), grid.tileWidth(), grid.tileHeight(), evidence);
+				for (int i = 0; i < batch.size(); i++) {
+					final Tile tile = batch.get(i);
+					// Stitching is linear: the stitched mean of the layer maps is the mean of the stitched layer maps.
+					into.add(tile, evidence ? FloatMap.wrap(tile.width(), tile.height(), ClassMap.meanOfLayers(fused.get(i)
+						.layers().stream().map(FloatMap::sharedValues).toList())) : fused.get(i).fused());
+				}
 				monitor.progress(step * tiles.size() + from + batch.size(), total, "stitching tiles");
 			}
 			stitchMs += ms(begin);
