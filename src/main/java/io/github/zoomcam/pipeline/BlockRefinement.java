@@ -123,6 +123,10 @@ final class BlockRefinement {
 					final int y0 = Math.max(0, core.y() - margin);
 					final int w = Math.min(width, core.x() + core.width() + margin) - x0;
 					final int h = Math.min(height, core.y() + core.height() + margin) - y0;
+					// Each block leaves a few hundred megabytes of large arrays behind; left to itself the collector grew
+					// its heap to 2.4 GB for 0.3-0.5 GB of live data on a 6144x6144 image. Collected before each block,
+					// the next one reuses that memory.
+					if (rows * columns > 1) System.gc();
 					final ImageAnnotation labelled = labelBlock(name, source, rgb, classes, maxima, options, x0, y0, w, h);
 					for (final String warning : labelled.warnings()) warningCounts.merge(warning, 1, Integer::sum);
 					final int[] local = labelled.instanceImage();
