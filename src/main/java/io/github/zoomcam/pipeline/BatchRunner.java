@@ -263,8 +263,7 @@ public final class BatchRunner {
 			warnings.add(path.getFileName() + " has " + planes + " planes; the first is explained (Fiji's Explain " +
 				"Image explains every plane)");
 		}
-		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), bundle.manifest().width(),
-			bundle.manifest().height());
+		final TileGrid grid = settings.tiling().plan(image, bundle.manifest());
 		final String name = path.getFileName().toString();
 		if (grid != null) {
 			// A large image is never converted whole: its flatness is read from its pixels.

@@ -345,7 +345,8 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		o.addProperty("opacity", opacity);
 		o.addProperty("tile", tiling.tileText());
 		o.addProperty("overlap", tiling.overlap());
-		o.addProperty("scale", tiling.scale());
+		if (tiling.autoScale()) o.addProperty("scale", tiling.scaleText());
+		else o.addProperty("scale", tiling.scale());
 		o.addProperty("series", series);
 		return o;
 	}
