@@ -2,6 +2,7 @@ package io.github.zoomcam.pipeline.tiling;
 
 import io.github.zoomcam.core.CancelledException;
 import io.github.zoomcam.core.FloatMap;
+import io.github.zoomcam.engine.Aggregation;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.ExplainMonitor;
@@ -16,7 +17,6 @@ import io.github.zoomcam.engine.Prediction;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.engine.Timings;
-import io.github.zoomcam.labels.ClassMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -299,14 +299,11 @@ public final class TiledExplainer {
 				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + batchSize));
 				raw.clear();
 				for (int i = 0; i < batch.size(); i++) raw.add(slots.read(batch.get(i).index(), method, target, buffers[i]));
+				// The evidence is the layers' mean: their fusion by the mean, made on the device as the fusion is.
+				// Stitching is linear: the stitched mean of the layer maps is the mean of the stitched layer maps.
 				final List<FusedMaps> fused = owner.explainer.fuseRawMaps(raw, slots.low(method, target), slots.high(method,
-					target), options.aggregation(), grid.tileWidth(), grid.tileHeight(), evidence);
-				for (int i = 0; i < batch.size(); i++) {
-					final Tile tile = batch.get(i);
-					// Stitching is linear: the stitched mean of the layer maps is the mean of the stitched layer maps.
-					into.add(tile, evidence ? FloatMap.wrap(tile.width(), tile.height(), ClassMap.meanOfLayers(fused.get(i)
-						.layers().stream().map(FloatMap::sharedValues).toList())) : fused.get(i).fused());
-				}
+					target), evidence ? Aggregation.MEAN : options.aggregation(), grid.tileWidth(), grid.tileHeight(), false);
+				for (int i = 0; i < batch.size(); i++) into.add(batch.get(i), fused.get(i).fused());
 				monitor.progress(step * tiles.size() + from + batch.size(), total, "stitching tiles");
 			}
 			stitchMs += ms(begin);
@@ -350,10 +347,15 @@ public final class TiledExplainer {
 				final List<float[][]> records = batch.stream().map(t -> slots.store().get(t.index())).toList();
 				for (int m = 0; m < methods.size(); m++) {
 					for (int k = 0; k < targets.length; k++) {
-						final boolean keepLayers = stitchers.keepsLayers(m) || stitchers.makesEvidence(m);
-						final List<FusedMaps> fused = explainer.fuseRawMaps(slots.rawMaps(records, m, k), slots.low(m, k),
-							slots.high(m, k), options.aggregation(), grid.tileWidth(), grid.tileHeight(), keepLayers);
-						for (int i = 0; i < batch.size(); i++) stitchers.add(m, k, batch.get(i), fused.get(i));
+						final List<List<FloatMap>> raw = slots.rawMaps(records, m, k);
+						final List<FusedMaps> fused = explainer.fuseRawMaps(raw, slots.low(m, k), slots.high(m, k), options
+							.aggregation(), grid.tileWidth(), grid.tileHeight(), stitchers.keepsLayers(m));
+						// The evidence, as RawTiles#stitch makes it: the layers fused by their mean.
+						final List<FusedMaps> evidence = stitchers.makesEvidence(m) ? explainer.fuseRawMaps(raw, slots.low(m,
+							k), slots.high(m, k), Aggregation.MEAN, grid.tileWidth(), grid.tileHeight(), false) : null;
+						for (int i = 0; i < batch.size(); i++) {
+							stitchers.add(m, k, batch.get(i), fused.get(i), evidence == null ? null : evidence.get(i).fused());
+						}
 					}
 				}
 				monitor.progress(from + batch.size(), tiles.size(), "stitching tiles");
@@ -593,14 +595,12 @@ public final class TiledExplainer {
 			return evidence[method].length > 0 && evidence[method][0] != null;
 		}
 
-		void add(final int method, final int target, final Tile tile, final FusedMaps maps) {
+		/** @param mean the tile's mean of the layer maps, where the evidence is made */
+		void add(final int method, final int target, final Tile tile, final FusedMaps maps, final FloatMap mean) {
 			fused[method][target].add(tile, maps.fused());
-			if (evidence[method][target] != null) {
-				// The mean at tile size, blended as the fused map is: stitching is linear, so this is the mean of
-				// the layer maps that would be stitched.
-				final float[] mean = ClassMap.meanOfLayers(maps.layers().stream().map(FloatMap::sharedValues).toList());
-				evidence[method][target].add(tile, FloatMap.wrap(tile.width(), tile.height(), mean));
-			}
+			// The mean at tile size, blended as the fused map is: stitching is linear, so this is the mean of the
+			// layer maps that would be stitched.
+			if (evidence[method][target] != null) evidence[method][target].add(tile, mean);
 			if (keepLayers[method]) {
 				for (int l = 0; l < layers[method][target].length; l++) layers[method][target][l].add(tile, maps.layers()
 					.get(l));
