@@ -107,59 +107,32 @@ final class BlockRefinement {
 			final List<Instance> instances = new ArrayList<>();
 			final List<List<Component>> components = new ArrayList<>();
 			for (int m = 0; m < classes.size(); m++) components.add(new ArrayList<>());
-			final List<Roi> rois = new ArrayList<>();
 			final Map<String, Integer> warningCounts = new LinkedHashMap<>();
 			final int columns = (width + block - 1) / block;
 			final int rows = (height + block - 1) / block;
-			for (int by = 0; by < rows; by++) {
-				for (int bx = 0; bx < columns; bx++) {
-					if (monitor.cancelled()) {
-						throw new io.github.zoomcam.core.CancelledException("labelling cancelled (" + (by * columns + bx) +
-							" of " + rows * columns + " blocks done)");
-					}
-					final Box core = new Box(bx * block, by * block, Math.min(block, width - bx * block), Math.min(block,
-						height - by * block));
-					final int x0 = Math.max(0, core.x() - margin);
-					final int y0 = Math.max(0, core.y() - margin);
-					final int w = Math.min(width, core.x() + core.width() + margin) - x0;
-					final int h = Math.min(height, core.y() + core.height() + margin) - y0;
-					// Each block leaves a few hundred megabytes of large arrays behind; left to itself the collector grew
-					// its heap to 2.4 GB for 0.3-0.5 GB of live data on a 6144x6144 image. Collected before each block,
-					// the next one reuses that memory.
-					if (rows * columns > 1) System.gc();
-					final ImageAnnotation labelled = labelBlock(name, source, rgb, classes, maxima, options, x0, y0, w, h);
-					for (final String warning : labelled.warnings()) warningCounts.merge(warning, 1, Integer::sum);
-					final int[] local = labelled.instanceImage();
-					final int[] global = new int[labelled.instances().size() + 1];
-					for (final Instance instance : labelled.instances()) {
-						final Box box = instance.box();
-						final int cx = x0 + box.x() + box.width() / 2;
-						final int cy = y0 + box.y() + box.height() / 2;
-						if (cx < core.x() || cx >= core.x() + core.width() || cy < core.y() || cy >= core.y() + core.height()) {
-							continue; // its centre lies in another block, which labels it
-						}
-						final int id = instances.size() + 1;
-						global[instance.id()] = id;
-						final Box placed = new Box(x0 + box.x(), y0 + box.y(), box.width(), box.height());
-						final Instance kept = new Instance(id, instance.classIndex(), instance.className(), instance.score(),
-							placed, instance.area());
-						instances.add(kept);
-						final Roi outline = RoiConversion.outline(local, w, instance.id(), box);
-						if (outline != null) outline.setLocation(outline.getXBase() + x0, outline.getYBase() + y0);
-						PseudoLabelOutputs.addOutlineAndBox(rois, kept, outline);
-					}
-					for (int m = 0; m < classes.size(); m++) {
-						for (final Component c : labelled.classes().get(m).label().components()) {
-							if (c.label() >= global.length || global[c.label()] == 0) continue;
-							final Box box = c.box();
-							components.get(m).add(new Component(global[c.label()], c.area(), new Box(x0 + box.x(), y0 + box.y(),
-								box.width(), box.height()), c.sumValue(), c.maxValue()));
+			// overlay.png's picture is drawn before the blocks and each block's outlines are drawn onto it, as they
+			// are streamed into rois.zip: a large image has too many instances to hold all their ROIs at once.
+			final int factor = PseudoLabelOutputs.overlayFactor(width, height);
+			final ij.process.FloatProcessor heat = opacity <= 0 || classes.isEmpty() ? null : LeanPseudoLabels
+				.overlayHeatmap(heatmaps, classes.size(), width, height);
+			final ImagePlus[] picture = { PseudoLabelOutputs.overlayPicture(width, height, heat, image, plane,
+				opacity) };
+			AtomicFiles.write(dir.resolve(PseudoLabelOutputs.ROIS), roiSet -> {
+				final java.util.Set<String> roiNames = new java.util.HashSet<>();
+				try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(roiSet))) {
+					for (int by = 0; by < rows; by++) {
+						for (int bx = 0; bx < columns; bx++) {
+							final List<Roi> rois = labelAndWriteBlock(name, source, rgb, classes, maxima, options, block, margin,
+								width, height, bx, by, ids, instances, components, warningCounts, monitor, rows * columns);
+							RoiConversion.addToRoiSet(zip, roiNames, rois);
+							picture[0] = RoiConversion.flattenOnto(picture[0], PseudoLabelOutputs.overlay(rois, height, null,
+								true, true, 1.0 / factor));
+							monitor.progress(by * columns + bx + 1, rows * columns, "labelling blocks");
 						}
 					}
-					writeIds(ids, width, local, global, x0, y0, w, h);
-					monitor.progress(by * columns + bx + 1, rows * columns, "labelling blocks");
 				}
-			}
+			});
+			RoiConversion.writePng(picture[0], dir.resolve(PseudoLabelOutputs.OVERLAY));
 			final Calibration calibration = image.getCalibration();
 			final int count = instances.size();
 			final int[] classOf = new int[count + 1];
@@ -212,13 +185,8 @@ final class BlockRefinement {
 				annotations.add(new ClassAnnotation(c.classIndex(), c.className(), c.probability(), masks[m].build(
 					(float) options.minEvidence(), components.get(m))));
 			}
-			RoiConversion.writeRoiSet(rois, dir.resolve(PseudoLabelOutputs.ROIS));
 			AtomicFiles.writeString(dir.resolve(PseudoLabelOutputs.BOXES), PseudoLabelOutputs.boxesCsv(name, instances,
 				annotations));
-			final ij.process.FloatProcessor heat = opacity <= 0 || classes.isEmpty() ? null : LeanPseudoLabels
-				.overlayHeatmap(heatmaps, classes.size(), width, height);
-			PseudoLabelOutputs.writeOverlay(rois, width, height, heat, image, plane, opacity, dir.resolve(
-				PseudoLabelOutputs.OVERLAY));
 			final int blocks = rows * columns;
 			final List<String> warnings = new ArrayList<>();
 			warningCounts.forEach((warning, n) -> warnings.add(String.format(Locale.ROOT,
@@ -229,6 +197,64 @@ final class BlockRefinement {
 			throw new ZoomCamException("cannot use a temporary file in " + dir + " for the instance ids (" + e
 				.getMessage() + "); check the free space");
 		}
+	}
+
+	/**
+	 * Labels one block, keeps the instances whose box centre lies in it (global ids, placed boxes, components)
+	 * and writes their ids into the ids file; returns their outlines and boxes for rois.zip and overlay.png.
+	 */
+	private static List<Roi> labelAndWriteBlock(final String name, final TileSource source, final boolean rgb,
+		final List<ClassEvidence> classes, final float[] maxima, final RefineOptions options, final int block,
+		final int margin, final int width, final int height, final int bx, final int by, final FileChannel ids,
+		final List<Instance> instances, final List<List<Component>> components, final Map<String, Integer> warnings,
+		final ExplainMonitor monitor, final int blocks) throws IOException
+	{
+		if (monitor.cancelled()) {
+			throw new io.github.zoomcam.core.CancelledException("labelling cancelled (" + (by * ((width + block - 1) /
+				block) + bx) + " of " + blocks + " blocks done)");
+		}
+		final Box core = new Box(bx * block, by * block, Math.min(block, width - bx * block), Math.min(block, height -
+			by * block));
+		final int x0 = Math.max(0, core.x() - margin);
+		final int y0 = Math.max(0, core.y() - margin);
+		final int w = Math.min(width, core.x() + core.width() + margin) - x0;
+		final int h = Math.min(height, core.y() + core.height() + margin) - y0;
+		// Each block leaves a few hundred megabytes of large arrays behind; left to itself the collector grew its
+		// heap to 2.4 GB for 0.3-0.5 GB of live data on a 6144x6144 image. Collected before each block, the next
+		// one reuses that memory.
+		if (blocks > 1) System.gc();
+		final ImageAnnotation labelled = labelBlock(name, source, rgb, classes, maxima, options, x0, y0, w, h);
+		for (final String warning : labelled.warnings()) warnings.merge(warning, 1, Integer::sum);
+		final int[] local = labelled.instanceImage();
+		final int[] global = new int[labelled.instances().size() + 1];
+		final List<Roi> rois = new ArrayList<>();
+		for (final Instance instance : labelled.instances()) {
+			final Box box = instance.box();
+			final int cx = x0 + box.x() + box.width() / 2;
+			final int cy = y0 + box.y() + box.height() / 2;
+			if (cx < core.x() || cx >= core.x() + core.width() || cy < core.y() || cy >= core.y() + core.height()) {
+				continue; // its centre lies in another block, which labels it
+			}
+			final int id = instances.size() + 1;
+			global[instance.id()] = id;
+			final Box placed = new Box(x0 + box.x(), y0 + box.y(), box.width(), box.height());
+			final Instance kept = new Instance(id, instance.classIndex(), instance.className(), instance.score(), placed,
+				instance.area());
+			instances.add(kept);
+			final Roi outline = RoiConversion.outline(local, w, instance.id(), box);
+			if (outline != null) outline.setLocation(outline.getXBase() + x0, outline.getYBase() + y0);
+			PseudoLabelOutputs.addOutlineAndBox(rois, kept, outline);
+		}
+		for (int m = 0; m < classes.size(); m++) {
+			for (final Component c : labelled.classes().get(m).label().components()) {
+				if (c.label() >= global.length || global[c.label()] == 0) continue;
+				final Box box = c.box();
+				components.get(m).add(new Component(global[c.label()], c.area(), new Box(x0 + box.x(), y0 + box.y(), box
+					.width(), box.height()), c.sumValue(), c.maxValue()));
+			}
+		}
+		writeIds(ids, width, local, global, x0, y0, w, h);
+		return rois;
 	}
 
 	/** The refinement of one padded block, its evidence read from disk and scaled by the image's maxima. */

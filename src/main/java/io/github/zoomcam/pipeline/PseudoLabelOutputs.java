@@ -507,6 +507,34 @@ public final class PseudoLabelOutputs {
 			true, true, 1.0 / factor), target);
 	}
 
+	/**
+	 * The picture under overlay.png's outlines, as {@link #writeOverlay} draws it: the image's plane (shrunk by
+	 * {@link #overlayFactor}) with the heatmap (already shrunk; null for none) drawn in. The outlines of a large
+	 * image's instances are drawn onto it block by block ({@link RoiConversion#flattenOnto}).
+	 */
+	static ImagePlus overlayPicture(final int width, final int height, final FloatProcessor heatmap,
+		final ImagePlus image, final int plane, final double opacity)
+	{
+		final int factor = overlayFactor(width, height);
+		final ImagePlus picture;
+		if (factor == 1) {
+			picture = displayCopy(image, plane);
+		}
+		else {
+			final ImageProcessor source = image.getStack().getProcessor(Math.max(1, Math.min(plane, image
+				.getStackSize())));
+			final ImageProcessor small = BlockAverage.of(source, factor);
+			if (!(small instanceof ij.process.ColorProcessor)) small.resetMinAndMax();
+			picture = new ImagePlus(image.getTitle(), small.convertToRGB());
+		}
+		final ImagePlus rgb = picture.getType() == ImagePlus.COLOR_RGB ? picture : new ImagePlus(picture.getTitle(),
+			picture.getProcessor().convertToRGB());
+		if (heatmap == null || opacity <= 0) return rgb;
+		final Overlay heat = new Overlay();
+		heat.add(RoiConversion.heatmapOverlay(heatmap, opacity));
+		return RoiConversion.flattenOnto(rgb, heat);
+	}
+
 	/** Pixel-wise maximum of several maps of one size (one heatmap for the overlay of several classes). */
 	public static FloatMap maxOf(final List<FloatMap> maps) {
 		if (maps.isEmpty()) return null;

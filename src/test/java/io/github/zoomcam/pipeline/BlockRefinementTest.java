@@ -173,5 +173,17 @@ class BlockRefinementTest {
 			assertEquals(instance.area(), area, "area of instance " + instance.id());
 		}
 		assertFalse(Files.readString(dir.resolve(PseudoLabelOutputs.BOXES)).isEmpty());
+		// rois.zip, written block by block: an outline and a box per instance, in id order
+		final List<String> names = new ArrayList<>();
+		try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(dir.resolve(
+			PseudoLabelOutputs.ROIS))))
+		{
+			for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) names.add(e.getName());
+		}
+		assertEquals(2 * result.instances().size(), names.size(), names.toString());
+		assertTrue(names.get(1).endsWith(" box.roi") && !names.get(0).endsWith(" box.roi"), names.toString());
+		final ImagePlus overlay = IJ.openImage(dir.resolve(PseudoLabelOutputs.OVERLAY).toString());
+		assertEquals(W, overlay.getWidth());
+		assertEquals(H, overlay.getHeight());
 	}
 }
