@@ -300,7 +300,12 @@ def main(argv=None):
     parser.add_argument("--name", default=None)
     parser.add_argument("--description", default="")
     parser.add_argument("--zip", action="store_true", help="write a single .zip bundle")
+    parser.add_argument("--pixel-size-um", type=float, default=None,
+                        help="pixel size of the training images in micrometres; with it, Zoom-CAM's scale 'auto' "
+                             "explains a calibrated image at that pixel size")
     args = parser.parse_args(argv)
+    if args.pixel_size_um is not None and not args.pixel_size_um > 0:
+        raise SystemExit("error: --pixel-size-um must be above 0 (micrometres per pixel, e.g. 0.65)")
 
     classes = _read_classes(args.classes)
     if classes is None:
@@ -319,7 +324,8 @@ def main(argv=None):
     path = export_bundle(model, args.out, classes, layers=layers,
                          input_shape=(args.channels, args.input_size[0], args.input_size[1]),
                          name=args.name or args.arch, description=args.description,
-                         output_kind=args.output, mean=mean, std=std, make_zip=args.zip)
+                         output_kind=args.output, mean=mean, std=std, make_zip=args.zip,
+                         extra=None if args.pixel_size_um is None else {"pixel_size_um": args.pixel_size_um})
     print("wrote %s" % path, file=sys.stderr)
 
 

@@ -28,7 +28,7 @@ public final class Main {
 		"          [--refine-min-size PX]",
 		"          [--threshold 0.25|otsu|fixed:V] [--keep largest|all] [--min-area N] [--background F]",
 		"          [--opacity 0.5] [--no-pseudo-labels] [--overwrite] [--tile auto|none|SIZE] [--overlap 0.25]",
-		"          [--scale 1] [--tile-batch 8] [--series 1] IMAGE...",
+		"          [--scale auto|F] [--tile-batch 8] [--series 1] IMAGE...",
 		"      writes DIR/<image>/heatmaps.tif (one slice per layer + 'zoom-cam'), mask.tif, labels.tif,",
 		"      instances.tif, rois.zip, boxes.csv (one row per instance), overlay.png and result.json;",
 		"      methods: " + CamMethod.names() + " (or all);",

@@ -30,11 +30,13 @@ import java.util.Set;
  * @param pytorchVersion PyTorch version that exported model.pt
  * @param testInput file name of the self-test input (.npy, model-input space)
  * @param expectedLogits logits of the self-test input at export time
+ * @param pixelSizeUm the pixel size of the training images in micrometres ({@value #PIXEL_SIZE_UM}, optional),
+ *   or NaN: with it, {@code scale auto} explains a calibrated image at the training images' pixel size
  */
 public record BundleManifest(String name, String description, List<String> classes, OutputKind output,
 	int channels, int height, int width, Preprocessing preprocessing, List<LayerSpec> layers,
 	List<String> defaultLayers, String gradcamLayer, String pytorchVersion, String testInput,
-	float[] expectedLogits)
+	float[] expectedLogits, double pixelSizeUm)
 {
 
 	public static final int FORMAT_VERSION = 1;
@@ -42,6 +44,13 @@ public record BundleManifest(String name, String description, List<String> class
 	public static final String MODEL_SHA256 = "model_sha256";
 	/** zoomcam.json key: {@link #layerNamesChecksum} of model.pt and the layer names it was exported with. */
 	public static final String LAYER_NAMES_SHA256 = "layer_names_sha256";
+	/** zoomcam.json key (optional): the pixel size of the training images, in micrometres. */
+	public static final String PIXEL_SIZE_UM = "pixel_size_um";
+
+	/** Whether the bundle says at what pixel size it was trained. */
+	public boolean declaresPixelSize() {
+		return !Double.isNaN(pixelSizeUm);
+	}
 
 	/**
 	 * What binds the layer names to the exported network: SHA-256 (hex) of model.pt's SHA-256 (hex), a
@@ -177,9 +186,18 @@ public record BundleManifest(String name, String description, List<String> class
 					" classes");
 			}
 		}
+		double pixelSize = Double.NaN;
+		if (root.has(PIXEL_SIZE_UM) && !root.get(PIXEL_SIZE_UM).isJsonNull()) {
+			final JsonElement e = root.get(PIXEL_SIZE_UM);
+			pixelSize = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsDouble() : Double.NaN;
+			if (!(pixelSize > 0 && pixelSize < 1e6)) {
+				throw r.fail("'" + PIXEL_SIZE_UM + "' is " + e + "; give the training images' pixel size in " +
+					"micrometres (e.g. 0.65), or leave it out");
+			}
+		}
 		return new BundleManifest(r.optString(root, "name", "unnamed"), r.optString(root, "description", ""),
 			classes, output, channels, height, width, preprocessing, layers, defaults, gradcam,
-			r.optString(root, "pytorch_version", "unknown"), testInput, expected);
+			r.optString(root, "pytorch_version", "unknown"), testInput, expected, pixelSize);
 	}
 
 	private static String firstLine(final Throwable e) {

@@ -114,7 +114,10 @@ final class CommandText {
 	static final String OVERLAP = "Tile overlap (fraction of a tile)";
 	static final double OVERLAP_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.OVERLAP));
 	static final String SCALE = "Scale (image pixels per model pixel)";
-	static final double SCALE_DEFAULT = Double.parseDouble(DEFAULTS.get(ExplainSettings.SCALE));
+	static final String SCALE_DEFAULT = DEFAULTS.get(ExplainSettings.SCALE);
+	static final String SCALE_HELP = "auto: at the model's training pixel size when the model declares it and the " +
+		"image is calibrated (Image > Properties), else 1; a number: image pixels per model pixel (1: native " +
+		"resolution, 2 when objects are twice as large in pixels as in the training images)";
 
 	// -- Explain Image --
 

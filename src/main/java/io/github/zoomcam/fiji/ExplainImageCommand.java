@@ -102,15 +102,14 @@ public class ExplainImageCommand extends ExplainingCommand {
 		final ModelBundle bundle = bundle();
 		final ExplainOptions options = settings.options().toBuilder().layerMapsAtOriginalSize(settings.layerMaps()
 			.atOriginalSize((long) image.getWidth() * image.getHeight())).build();
-		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), manifest.width(), manifest
-			.height());
+		final TileGrid grid = settings.tiling().plan(image, manifest);
 		if (grid != null) {
 			MemoryBudget.require(image.getTitle(), image.getWidth(), image.getHeight(), settings.fullSizeOutputs(manifest,
 				(long) image.getWidth() * image.getHeight(), settings.fewestTargets() * positions.size(), true));
 			// Reset first: an Esc pressed once the user is told it stops the run must stop it.
 			IJ.resetEscape();
-			log.info(title() + ": " + image.getTitle() + " is explained in " + grid.describe() + " at native resolution " +
-				"(tile=none resizes it to the model input instead); Esc stops");
+			log.info(title() + ": " + image.getTitle() + " is explained in " + grid.describe() + (grid.scale() == 1
+				? " at native resolution" : "") + " (tile=none resizes it to the model input instead); Esc stops");
 		}
 		final ResultsTable table = show_table ? ImageJOutputs.results() : null;
 		final ExplainOutputs outputs = new ExplainOutputs(image, settings.mainMethod(), settings.opacity(), positions

@@ -82,8 +82,8 @@ abstract class ExplainingCommand extends ModelCommand {
 	protected String tile = CommandText.TILE_DEFAULT;
 	@Parameter(label = CommandText.OVERLAP, min = "0", max = "0.5", stepSize = "0.05", persist = false)
 	protected double overlap = CommandText.OVERLAP_DEFAULT;
-	@Parameter(label = CommandText.SCALE, min = "0.01", stepSize = "0.25", persist = false)
-	protected double scale = CommandText.SCALE_DEFAULT;
+	@Parameter(label = CommandText.SCALE, description = CommandText.SCALE_HELP, persist = false)
+	protected String scale = CommandText.SCALE_DEFAULT;
 
 	@Override
 	protected void initChoices() {
@@ -174,7 +174,7 @@ abstract class ExplainingCommand extends ModelCommand {
 		text.put(ExplainSettings.REFINE_MIN_SIZE, String.valueOf(refine_min_size));
 		text.put(ExplainSettings.TILE, tile);
 		text.put(ExplainSettings.OVERLAP, String.valueOf(overlap));
-		text.put(ExplainSettings.SCALE, String.valueOf(scale));
+		text.put(ExplainSettings.SCALE, scale);
 		text.putAll(moreSettings());
 		return ExplainSettings.parse(manifest, text);
 	}

@@ -231,6 +231,45 @@ public final class ConnectedComponents {
 		return labels;
 	}
 
+	/**
+	 * The pixels of one component inside a box, as a fresh box-sized mask (255 inside): a component's outline
+	 * is traced from its box alone, without a label image of the whole image (4 bytes per pixel).
+	 */
+	public byte[] crop(final int label, final Box box) {
+		final int bw = box.width();
+		final byte[] crop = new byte[bw * box.height()];
+		final int yEnd = Math.min(height, box.y() + box.height());
+		for (int y = Math.max(0, box.y()); y < yEnd; y++) {
+			final int row = (y - box.y()) * bw;
+			for (int r = rowFirstRun[y]; r < rowFirstRun[y + 1]; r++) {
+				if (runLabel[r] != label) continue;
+				final int from = Math.max(runStart[r], box.x());
+				final int to = Math.min(runEnd[r], box.x() + bw - 1);
+				if (from <= to) Arrays.fill(crop, row + from - box.x(), row + to - box.x() + 1, (byte) 255);
+			}
+		}
+		return crop;
+	}
+
+	/**
+	 * {@link #mask(IntPredicate)} at one bit per pixel (bit i of word i / 64 for pixel i): what a
+	 * {@link PseudoLabel} holds, made without the byte-per-pixel mask.
+	 */
+	long[] maskBits(final IntPredicate keep) {
+		final boolean[] kept = new boolean[count + 1];
+		for (int label = 1; label <= count; label++) kept[label] = keep.test(label);
+		final long[] bits = new long[(int) (((long) width * height + 63) >>> 6)];
+		for (int y = 0; y < height; y++) {
+			for (int r = rowFirstRun[y]; r < rowFirstRun[y + 1]; r++) {
+				if (!kept[runLabel[r]]) continue;
+				final int from = y * width + runStart[r];
+				final int to = y * width + runEnd[r];
+				for (int i = from; i <= to; i++) bits[i >>> 6] |= 1L << i;
+			}
+		}
+		return bits;
+	}
+
 	/** A fresh 0/1 mask holding the pixels of the components whose label passes {@code keep}. */
 	public byte[] mask(final IntPredicate keep) {
 		final boolean[] kept = new boolean[count + 1];

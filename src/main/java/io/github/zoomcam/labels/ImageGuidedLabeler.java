@@ -65,16 +65,34 @@ public final class ImageGuidedLabeler {
 	public static ImageAnnotation annotate(final String imageName, final int width, final int height,
 		final List<ClassMap> maps, final float[] guide, final RefineOptions options)
 	{
+		return annotate(imageName, width, height, maps, guide, options, null);
+	}
+
+	/**
+	 * As {@link #annotate(String, int, int, List, float[], RefineOptions)} with each class's evidence scaled by
+	 * a given maximum instead of its maximum over these maps: a block of a larger image is labelled with the
+	 * maxima over the whole image, so a block where a class is absent does not find it there by scaling its
+	 * faint evidence up.
+	 *
+	 * @param mapMaxima per class, the maximum of its evidence map over the whole image (null: over these maps)
+	 */
+	public static ImageAnnotation annotate(final String imageName, final int width, final int height,
+		final List<ClassMap> maps, final float[] guide, final RefineOptions options, final float[] mapMaxima)
+	{
 		if (maps == null) throw new ZoomCamException(imageName + ": class maps are missing (null)");
 		final int pixels = Maps.pixelCount("image " + imageName, width, height);
 		final int classCount = maps.size();
 		final float[][] values = new float[classCount][];
-		final float[] mapMaxima = new float[classCount];
+		if (mapMaxima != null && mapMaxima.length != classCount) {
+			throw new IllegalArgumentException(mapMaxima.length + " maxima for " + classCount + " classes");
+		}
+		final float[] maxima = new float[classCount];
 		for (int m = 0; m < classCount; m++) {
 			final ClassMap map = maps.get(m);
 			if (map == null) throw new ZoomCamException(imageName + ": class map " + (m + 1) + " is missing (null)");
 			values[m] = map.evidenceMap();
-			mapMaxima[m] = Maps.requireFiniteRange(imageName + " / " + map.className(), values[m], width, height)[1];
+			final float own = Maps.requireFiniteRange(imageName + " / " + map.className(), values[m], width, height)[1];
+			maxima[m] = mapMaxima == null ? own : Math.max(own, mapMaxima[m]);
 		}
 		final Foreground foreground = foreground(imageName, guide, width, height, options);
 		final List<String> warnings = new ArrayList<>(foreground.warnings());
@@ -85,7 +103,7 @@ public final class ImageGuidedLabeler {
 		final int objectCount = foreground.objectCount();
 
 		// Evidence per object and class: the mean of the max-scaled map over the object.
-		final double[] evidence = evidence(objects, objectCount, values, mapMaxima, pixels);
+		final double[] evidence = evidence(objects, objectCount, values, maxima, pixels);
 		// Per object: -1 background, else the map position of its only class; SPLIT = two or more strong classes.
 		final int[] objectClass = new int[objectCount + 1];
 		final boolean[] strong = new boolean[(objectCount + 1) * classCount];
@@ -120,7 +138,7 @@ public final class ImageGuidedLabeler {
 		// A split object with intensity basins: each basin takes the strong class with the most evidence over it.
 		final int[] basinClass;
 		if (basinCount != objectCount || options.prominence() > 0) {
-			final double[] basinEvidence = evidence(basins, basinCount, values, mapMaxima, pixels);
+			final double[] basinEvidence = evidence(basins, basinCount, values, maxima, pixels);
 			basinClass = new int[basinCount + 1];
 			Arrays.fill(basinClass, -1);
 			for (int i = 0; i < pixels; i++) {
@@ -159,7 +177,7 @@ public final class ImageGuidedLabeler {
 			float bestValue = Float.NEGATIVE_INFINITY;
 			for (int m = 0; m < classCount; m++) {
 				if (!strong[row + m]) continue;
-				final float scaled = values[m][i] / mapMaxima[m];
+				final float scaled = values[m][i] / maxima[m];
 				if (scaled > bestValue) {
 					bestValue = scaled;
 					best = m;
@@ -192,7 +210,7 @@ public final class ImageGuidedLabeler {
 			final ClassMap map = maps.get(m);
 			final int instanceArea = groups.area()[id];
 			final Box box = groups.box(id);
-			final float score = (float) mean(scoreSum[id], instanceArea, mapMaxima[m]);
+			final float score = (float) mean(scoreSum[id], instanceArea, maxima[m]);
 			instances.add(new Instance(id, map.classIndex(), map.className(), score, box, instanceArea));
 			componentsOf.get(m).add(new Component(id, instanceArea, box, scoreSum[id], scoreMax[id]));
 		}

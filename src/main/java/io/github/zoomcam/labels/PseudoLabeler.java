@@ -11,7 +11,7 @@ import java.util.Objects;
  * value > 0), label the 8-connected components, and keep the ones {@link Keep} selects.
  *
  * <p>Memory: the map is read three times at most (check and range, Otsu histogram, runs) and the only
- * image-sized allocation is the returned mask.
+ * image-sized allocation is the returned mask, at one bit per pixel.
  */
 public final class PseudoLabeler {
 
@@ -59,7 +59,7 @@ public final class PseudoLabeler {
 		for (int label = 1; label <= components.count(); label++) {
 			if (kept[label]) list.add(components.component(label));
 		}
-		return new PseudoLabel(width, height, cut, components.mask(label -> kept[label]), list);
+		return new PseudoLabel(width, height, cut, components.maskBits(label -> kept[label]), list);
 	}
 
 	private boolean[] select(final ConnectedComponents components) {

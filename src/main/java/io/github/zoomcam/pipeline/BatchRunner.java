@@ -263,8 +263,7 @@ public final class BatchRunner {
 			warnings.add(path.getFileName() + " has " + planes + " planes; the first is explained (Fiji's Explain " +
 				"Image explains every plane)");
 		}
-		final TileGrid grid = settings.tiling().plan(image.getWidth(), image.getHeight(), bundle.manifest().width(),
-			bundle.manifest().height());
+		final TileGrid grid = settings.tiling().plan(image, bundle.manifest());
 		final String name = path.getFileName().toString();
 		if (grid != null) {
 			// A large image is never converted whole: its flatness is read from its pixels.
@@ -292,6 +291,9 @@ public final class BatchRunner {
 	private Outcome explainTiled(final Job job, final BatchRunner.Listener listener) {
 		final String name = job.path().getFileName().toString();
 		final ImagePlus image = job.image();
+		if (settings.stitchesOneMapAtATime((long) image.getWidth() * image.getHeight())) {
+			return explainTiledOneMapAtATime(job, listener);
+		}
 		final ExplainResult result;
 		try {
 			result = tiled.explain(TileSource.of(image, name, 1, 1), job.grid(), settings.options(), layerMapsAtFullSize(
@@ -310,6 +312,44 @@ public final class BatchRunner {
 			.grid().describe();
 		return new Outcome(written.index(), written.source(), written.folder(), written.status(), note, written
 			.classes(), written.instances(), written.warnings(), written.millis(), written.opener());
+	}
+
+	/**
+	 * A large image: its tiles' raw maps are made, then its result folder is written one full-size map at a
+	 * time ({@link ResultFolder#writeTiled}).
+	 */
+	private Outcome explainTiledOneMapAtATime(final Job job, final BatchRunner.Listener listener) {
+		final String name = job.path().getFileName().toString();
+		final ImagePlus image = job.image();
+		final long start = System.nanoTime();
+		Path temporary = null;
+		try (TiledExplainer.RawTiles tiles = tiled.explainRaw(TileSource.of(image, name, 1, 1), job.grid(), settings
+			.options(), targets -> MemoryBudget.require(name, image.getWidth(), image.getHeight(), outputs(image,
+				targets)), monitor(listener)))
+		{
+			temporary = store.begin(job.folder());
+			final ResultFolder.Written written = ResultFolder.writeTiled(temporary, bundle, job.source(), image, 1, tiles,
+				settings, settingsHash, monitor(listener));
+			store.commit(temporary, job.folder());
+			final ImageExplanation summary = tiles.summary();
+			final List<ClassScore> classes = summary.targets().stream().map(t -> new ClassScore(t.className(), t
+				.probability())).toList();
+			final List<String> warnings = new ArrayList<>(job.warnings());
+			warnings.addAll(summary.warnings());
+			warnings.addAll(written.warnings());
+			final String note = (summary.targets().isEmpty() ? "no class reached the target; " : "") + "explained in " +
+				job.grid().describe();
+			return new Outcome(job.index(), job.path(), job.folder(), Status.EXPLAINED, note, classes, written
+				.instances(), warnings, (System.nanoTime() - start) / 1e6, job.source().opener());
+		}
+		catch (final CancelledException e) {
+			if (temporary != null) store.abort(temporary);
+			return Outcome.of(job.index(), job.path(), job.folder(), Status.CANCELLED, e.getMessage());
+		}
+		catch (final RuntimeException | OutOfMemoryError | StackOverflowError | LinkageError e) {
+			if (temporary != null) store.abort(temporary);
+			return Outcome.of(job.index(), job.path(), job.folder(), Status.FAILED, reason(job.path(), e));
+		}
 	}
 
 	private boolean layerMapsAtFullSize(final ImagePlus image) {

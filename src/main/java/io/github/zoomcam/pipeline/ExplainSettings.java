@@ -142,12 +142,22 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 	public MemoryBudget.Outputs fullSizeOutputs(final BundleManifest manifest, final long pixels, final int targets,
 		final boolean display)
 	{
+		if (!display && stitchesOneMapAtATime(pixels)) return MemoryBudget.Outputs.oneMapAtATime(targets, pseudoLabels());
 		final int layerCount = options.layersFor(manifest).size();
 		int maps = 0;
 		for (final CamMethod method : methods) maps += 1 + (method.multiLayer() && layerMaps.atOriginalSize(pixels)
 			? layerCount : 0);
 		return new MemoryBudget.Outputs(maps, targets, pseudoLabels(), !display && pixels > LeanPseudoLabels.MIN_PIXELS,
 			display, tiledEvidence(pixels, display) != null ? 1 : 0);
+	}
+
+	/**
+	 * Whether the result folder of a tiled image of this many pixels is written one full-size map at a time
+	 * ({@link ResultFolder#writeTiled}): images above {@link LeanPseudoLabels#MIN_PIXELS} whose per-layer maps
+	 * are not kept at full size (those need every layer's map of a class at once).
+	 */
+	public boolean stitchesOneMapAtATime(final long pixels) {
+		return pixels > LeanPseudoLabels.MIN_PIXELS && !layerMaps.atOriginalSize(pixels);
 	}
 
 	/**
@@ -335,7 +345,8 @@ public record ExplainSettings(List<CamMethod> methods, ExplainOptions options, L
 		o.addProperty("opacity", opacity);
 		o.addProperty("tile", tiling.tileText());
 		o.addProperty("overlap", tiling.overlap());
-		o.addProperty("scale", tiling.scale());
+		if (tiling.autoScale()) o.addProperty("scale", tiling.scaleText());
+		else o.addProperty("scale", tiling.scale());
 		o.addProperty("series", series);
 		return o;
 	}

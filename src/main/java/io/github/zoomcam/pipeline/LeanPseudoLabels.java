@@ -3,7 +3,7 @@ package io.github.zoomcam.pipeline;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.measure.Calibration;
-import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
 import io.github.zoomcam.core.AtomicFiles;
 import io.github.zoomcam.core.FloatMap;
 import io.github.zoomcam.core.ZoomCamException;
@@ -64,6 +64,17 @@ public final class LeanPseudoLabels {
 		}
 	}
 
+	/** Rows of the explained classes' full-size maps, read again once every class has been labelled. */
+	@FunctionalInterface
+	public interface MapRows {
+
+		/**
+		 * Fills {@code into} (from its start, row-major) with rows {@code y0 .. y0 + rows - 1} of the map of the
+		 * {@code target}-th class added to the {@link Session}.
+		 */
+		void read(int target, int y0, int rows, float[] into);
+	}
+
 	/**
 	 * Labels every target of the explanation from the method's full-size map by the paper's protocol (refine
 	 * none: the image-guided refinement is not made this lean) and writes mask.tif, labels.tif, rois.zip,
@@ -75,100 +86,157 @@ public final class LeanPseudoLabels {
 	{
 		final int width = explanation.width();
 		final int height = explanation.height();
-		final long pixels = (long) width * height;
-		if (pixels > Integer.MAX_VALUE - 8) {
-			throw new ZoomCamException(explanation.imageName() + ": " + width + "x" + height + " pixels are more than one " +
-				"Java array holds; its pseudo-labels cannot be made: crop the image");
-		}
 		// The maps are made; what the explanation left behind is garbage the labels can reuse (see
 		// TiledExplainer: memory taken from the system once stays taken).
 		System.gc();
-		final PseudoLabeler labeler = options.labeler();
-		final List<ClassAnnotation> classes = new ArrayList<>();
+		final Session session = new Session(explanation.imageName(), width, height, options);
 		final List<float[]> maps = new ArrayList<>();
 		for (final TargetExplanation t : explanation.targets()) {
 			final FloatMap map = t.map(method);
-			if (map.width() != width || map.height() != height) {
-				throw new ZoomCamException("map of class " + t.className() + " is " + map.width() + "x" + map.height() +
-					" but the image is " + width + "x" + height);
-			}
-			// The labeller only reads the map: no copy.
-			final PseudoLabel label = labeler.label(explanation.imageName() + " / " + t.className(), map.sharedValues(),
-				width, height);
-			classes.add(new ClassAnnotation(t.classIndex(), t.className(), t.probability(), label));
+			session.add(t.classIndex(), t.className(), t.probability(), map);
 			maps.add(map.sharedValues());
 		}
-		final Calibration calibration = image.getCalibration();
-		final String name = explanation.imageName();
-		// One image-sized array at a time, each released once its file is written.
-		HeatmapImages.writeTiff(maskImage(classes, width, height, name, calibration), dir.resolve(PseudoLabelOutputs
-			.MASK));
-		writeLabels(classes, maps, options, width, height, calibration, dir.resolve(PseudoLabelOutputs.LABELS));
-		final float[] maxima = new float[maps.size()];
-		for (int m = 0; m < maps.size(); m++) for (final float v : maps.get(m)) maxima[m] = Math.max(maxima[m], v);
-		final List<Instance> instances = PseudoLabelOutputs.paperInstances(classes, maxima);
-		final List<Roi> rois = PseudoLabelOutputs.paperRois(instances, classes, width, height);
-		RoiConversion.writeRoiSet(rois, dir.resolve(PseudoLabelOutputs.ROIS));
-		AtomicFiles.writeString(dir.resolve(PseudoLabelOutputs.BOXES), PseudoLabelOutputs.boxesCsv(name, instances,
-			classes));
-		final FloatMap heatmap = PseudoLabelOutputs.maxOf(explanation.targets().stream().map(t -> t.map(method))
-			.toList());
-		PseudoLabelOutputs.writeOverlay(rois, width, height, heatmap, image, plane, opacity, dir.resolve(
-			PseudoLabelOutputs.OVERLAY));
-		return new Labels(classes, instances);
-	}
-
-	/** 8-bit, 255 inside any class's kept components (as {@link PseudoLabelOutputs#maskImage}). */
-	private static ImagePlus maskImage(final List<ClassAnnotation> classes, final int width, final int height,
-		final String name, final Calibration calibration)
-	{
-		// The kept mask of the first class is a fresh copy: the union is made in it.
-		final byte[] union = classes.isEmpty() ? new byte[width * height] : classes.get(0).label().mask();
-		for (int i = 0; i < union.length; i++) if (union[i] != 0) union[i] = (byte) 255;
-		for (int m = 1; m < classes.size(); m++) {
-			final byte[] mask = classes.get(m).label().mask();
-			for (int i = 0; i < union.length; i++) if (mask[i] != 0) union[i] = (byte) 255;
-		}
-		final ImagePlus imp = new ImagePlus(name + " mask", new ByteProcessor(width, height, union));
-		if (calibration != null) imp.setCalibration(calibration.copy());
-		return imp;
+		return session.finish((target, y0, rows, into) -> System.arraycopy(maps.get(target), y0 * width, into, 0,
+			rows * width), image, plane, opacity, dir);
 	}
 
 	/**
-	 * labels.tif: the 16-bit fused label image by {@link io.github.zoomcam.labels.Annotator}'s rule, made a
-	 * band of rows at a time while it is written: a pixel inside a class's kept components is a candidate
-	 * with that map's value divided by its maximum, unless that is below the background fraction; the highest
-	 * candidate wins (the earlier class on ties); where no candidate is positive the pixel is background.
+	 * The pseudo-labels of one large image made a class at a time: each class's map is labelled as it comes
+	 * ({@link #add}) and need not stay in memory, since the files that combine the classes ({@link #finish})
+	 * read the maps again a band of rows at a time. What stays is per class its kept components and its kept
+	 * mask at one bit per pixel.
 	 */
-	static void writeLabels(final List<ClassAnnotation> classes, final List<float[]> maps,
-		final AnnotationOptions options, final int width, final int height, final Calibration calibration,
-		final Path target)
-	{
-		final double background = Double.isNaN(options.backgroundFraction()) ? 0 : options.backgroundFraction();
-		final byte[][] masks = new byte[classes.size()][];
-		final float[] max = new float[classes.size()];
-		final short[] label = new short[classes.size()];
-		int highest = 0;
-		for (int m = 0; m < classes.size(); m++) {
-			masks[m] = classes.get(m).label().mask();
-			for (final float v : maps.get(m)) max[m] = Math.max(max[m], v);
-			label[m] = (short) (classes.get(m).classIndex() + 1);
-			highest = Math.max(highest, label[m]);
+	public static final class Session {
+
+		private final String name;
+		private final int width;
+		private final int height;
+		private final AnnotationOptions options;
+		private final PseudoLabeler labeler;
+		private final List<ClassAnnotation> classes = new ArrayList<>();
+		private final List<Float> maxima = new ArrayList<>();
+
+		public Session(final String name, final int width, final int height, final AnnotationOptions options) {
+			if ((long) width * height > Integer.MAX_VALUE - 8) {
+				throw new ZoomCamException(name + ": " + width + "x" + height + " pixels are more than one Java array " +
+					"holds; its pseudo-labels cannot be made: crop the image");
+			}
+			this.name = name;
+			this.width = width;
+			this.height = height;
+			this.options = options;
+			this.labeler = options.labeler();
 		}
-		StreamedTiff.write16(target, width, height, calibration, Math.max(1, highest), (y0, rows, band) -> {
-			final int from = y0 * width;
-			for (int j = 0; j < rows * width; j++) {
-				final int i = from + j;
-				float best = 0f;
-				for (int m = 0; m < masks.length; m++) {
-					if (masks[m][i] == 0) continue;
-					final float scaled = maps.get(m)[i] / max[m];
-					if (scaled >= background && scaled > best) {
-						best = scaled;
-						band[j] = label[m];
+
+		/** Labels one class's full-size map (only read: the caller may reuse it afterwards). */
+		public void add(final int classIndex, final String className, final float probability, final FloatMap map) {
+			if (map.width() != width || map.height() != height) {
+				throw new ZoomCamException("map of class " + className + " is " + map.width() + "x" + map.height() +
+					" but the image is " + width + "x" + height);
+			}
+			final PseudoLabel label = labeler.label(name + " / " + className, map.sharedValues(), width, height);
+			classes.add(new ClassAnnotation(classIndex, className, probability, label));
+			float max = 0;
+			for (final float v : map.sharedValues()) max = Math.max(max, v);
+			maxima.add(max);
+		}
+
+		/**
+		 * Writes mask.tif, labels.tif, rois.zip, boxes.csv and overlay.png into {@code dir}, reading the maps
+		 * again from {@code rows} in the order they were added.
+		 */
+		public Labels finish(final MapRows rows, final ImagePlus image, final int plane, final double opacity,
+			final Path dir)
+		{
+			final Calibration calibration = image.getCalibration();
+			StreamedTiff.write8(dir.resolve(PseudoLabelOutputs.MASK), width, height, calibration, (y0, n, band) ->
+				unionRows(y0, n, band));
+			writeLabels(rows, calibration, dir.resolve(PseudoLabelOutputs.LABELS));
+			final float[] max = new float[maxima.size()];
+			for (int m = 0; m < max.length; m++) max[m] = maxima.get(m);
+			final List<Instance> instances = PseudoLabelOutputs.paperInstances(classes, max);
+			final List<Roi> rois = PseudoLabelOutputs.paperRois(instances, classes, width, height);
+			RoiConversion.writeRoiSet(rois, dir.resolve(PseudoLabelOutputs.ROIS));
+			AtomicFiles.writeString(dir.resolve(PseudoLabelOutputs.BOXES), PseudoLabelOutputs.boxesCsv(name, instances,
+				classes));
+			final FloatProcessor heatmap = opacity <= 0 || classes.isEmpty() ? null : overlayHeatmap(rows, classes.size(),
+				width, height);
+			PseudoLabelOutputs.writeOverlay(rois, width, height, heatmap, image, plane, opacity, dir.resolve(
+				PseudoLabelOutputs.OVERLAY));
+			return new Labels(classes, instances);
+		}
+
+		/** 255 inside any class's kept components (as {@link PseudoLabelOutputs#maskImage}). */
+		private void unionRows(final int y0, final int rows, final byte[] band) {
+			final byte[] mask = new byte[rows * width];
+			for (final ClassAnnotation c : classes) {
+				c.label().maskRows(y0, rows, mask);
+				for (int i = 0; i < rows * width; i++) if (mask[i] != 0) band[i] = (byte) 255;
+			}
+		}
+
+		/**
+		 * labels.tif: the 16-bit fused label image by {@link io.github.zoomcam.labels.Annotator}'s rule, made a
+		 * band of rows at a time while it is written: a pixel inside a class's kept components is a candidate
+		 * with that map's value divided by its maximum, unless that is below the background fraction; the
+		 * highest candidate wins (the earlier class on ties); where no candidate is positive the pixel is
+		 * background.
+		 */
+		private void writeLabels(final MapRows rows, final Calibration calibration, final Path target) {
+			final double background = Double.isNaN(options.backgroundFraction()) ? 0 : options.backgroundFraction();
+			final short[] label = new short[classes.size()];
+			int highest = 0;
+			for (int m = 0; m < classes.size(); m++) {
+				label[m] = (short) (classes.get(m).classIndex() + 1);
+				highest = Math.max(highest, label[m]);
+			}
+			final int bandRows = Math.min(StreamedTiff.ROWS_PER_BAND, height);
+			final byte[] mask = new byte[bandRows * width];
+			final float[] values = new float[bandRows * width];
+			final float[] best = new float[bandRows * width];
+			StreamedTiff.write16(target, width, height, calibration, Math.max(1, highest), (y0, n, band) -> {
+				java.util.Arrays.fill(best, 0f);
+				for (int m = 0; m < classes.size(); m++) {
+					if (classes.get(m).label().isEmpty()) continue;
+					classes.get(m).label().maskRows(y0, n, mask);
+					rows.read(m, y0, n, values);
+					final float max = maxima.get(m);
+					for (int j = 0; j < n * width; j++) {
+						if (mask[j] == 0) continue;
+						final float scaled = values[j] / max;
+						if (scaled >= background && scaled > best[j]) {
+							best[j] = scaled;
+							band[j] = label[m];
+						}
 					}
 				}
+			});
+		}
+	}
+
+	/**
+	 * The pixel-wise maximum of the class maps, shrunk for overlay.png ({@link PseudoLabelOutputs#overlayFactor}):
+	 * made a band of rows at a time, each band the rows of one row of the shrunk map.
+	 */
+	static FloatProcessor overlayHeatmap(final MapRows rows, final int count, final int width, final int height) {
+		final int factor = PseudoLabelOutputs.overlayFactor(width, height);
+		final int smallWidth = (width + factor - 1) / factor;
+		final int smallHeight = (height + factor - 1) / factor;
+		final float[] small = new float[smallWidth * smallHeight];
+		final float[] values = new float[factor * width];
+		final float[] max = new float[factor * width];
+		for (int oy = 0; oy < smallHeight; oy++) {
+			final int y0 = oy * factor;
+			final int n = Math.min(factor, height - y0);
+			for (int m = 0; m < count; m++) {
+				rows.read(m, y0, n, m == 0 ? max : values);
+				if (m == 0) continue;
+				for (int j = 0; j < n * width; j++) max[j] = Math.max(max[j], values[j]);
 			}
-		});
+			final float[] shrunk = factor == 1 ? java.util.Arrays.copyOf(max, width) : (float[]) BlockAverage.of(
+				new FloatProcessor(width, n, java.util.Arrays.copyOf(max, n * width)), factor).getPixels();
+			System.arraycopy(shrunk, 0, small, oy * smallWidth, smallWidth);
+		}
+		return new FloatProcessor(smallWidth, smallHeight, small);
 	}
 }

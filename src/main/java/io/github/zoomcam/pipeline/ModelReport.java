@@ -27,6 +27,8 @@ public final class ModelReport {
 			", 32-bit " + m.preprocessing().range32());
 		line(text, "normalisation", "mean " + Arrays.toString(m.preprocessing().mean()) + ", std " + Arrays.toString(m
 			.preprocessing().std()) + ", " + (m.preprocessing().bgr() ? "BGR" : "RGB"));
+		line(text, "pixel size", m.declaresPixelSize() ? m.pixelSizeUm() + " um per pixel (scale auto explains " +
+			"calibrated images at it)" : "not declared (scale auto explains at native resolution)");
 		line(text, "exported by", "PyTorch " + m.pytorchVersion());
 		line(text, "runtime", bundle.runtime().toString());
 		line(text, "self-test", bundle.selfTest().toString());

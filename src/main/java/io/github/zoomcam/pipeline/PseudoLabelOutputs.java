@@ -21,6 +21,7 @@ import io.github.zoomcam.labels.ClassMap;
 import io.github.zoomcam.labels.ClassAnnotation;
 import io.github.zoomcam.engine.ImageInput;
 import io.github.zoomcam.engine.MethodMaps;
+import io.github.zoomcam.labels.Box;
 import io.github.zoomcam.labels.ConnectedComponents;
 import io.github.zoomcam.labels.ImageAnnotation;
 import io.github.zoomcam.labels.Instance;
@@ -216,7 +217,9 @@ public final class PseudoLabelOutputs {
 
 	/**
 	 * {@link #rois(ImageAnnotation)} of the paper's protocol: each instance is a kept component of its class,
-	 * traced from the class's kept mask (instances of a class in component order, classes in order).
+	 * traced from the class's kept mask (instances of a class in component order, classes in order). Each
+	 * outline is traced from its component's box only: the kept mask is re-labelled as runs, in the same
+	 * raster order as when the components were found, and no image-sized label image is made.
 	 */
 	static List<Roi> paperRois(final List<Instance> instances, final List<ClassAnnotation> classes, final int width,
 		final int height)
@@ -226,23 +229,21 @@ public final class PseudoLabelOutputs {
 		for (final ClassAnnotation c : classes) {
 			final int count = c.label().components().size();
 			if (count == 0) continue;
-			final byte[] mask = c.label().mask();
-			if (count == 1) {
-				// One kept component (the paper's "largest"): the mask is its pixels; no label image needed.
-				addOutlineAndBox(rois, instances.get(next++), RoiConversion.outline(mask, width, height));
-				continue;
-			}
-			// The kept mask is re-labelled in the same raster order as when the components were found.
-			final int[] labels = ConnectedComponents.of(mask, width, height).labels();
+			// One kept component (the paper's "largest"): the mask in its box is its pixels, no re-labelling needed.
+			final ConnectedComponents kept = count == 1 ? null : ConnectedComponents.of(c.label().mask(), width, height);
 			for (int k = 1; k <= count; k++) {
 				final Instance instance = instances.get(next++);
-				addOutlineAndBox(rois, instance, RoiConversion.outline(labels, width, k, instance.box()));
+				final Box box = instance.box();
+				final byte[] pixels = kept == null ? c.label().crop(box) : kept.crop(k, box);
+				final Roi roi = RoiConversion.outline(pixels, box.width(), box.height());
+				if (roi != null) roi.setLocation(roi.getXBase() + box.x(), roi.getYBase() + box.y());
+				addOutlineAndBox(rois, instance, roi);
 			}
 		}
 		return rois;
 	}
 
-	private static void addOutlineAndBox(final List<Roi> rois, final Instance instance, final Roi outline) {
+	static void addOutlineAndBox(final List<Roi> rois, final Instance instance, final Roi outline) {
 		final java.awt.Color colour = classColour(instance.classIndex());
 		final String name = roiName(instance);
 		if (outline != null) {
@@ -470,23 +471,68 @@ public final class PseudoLabelOutputs {
 	 */
 	public static final int OVERLAY_MAX_SIDE = 4096;
 
+	/** The whole factor overlay.png of an image of this size is scaled down by. */
+	static int overlayFactor(final int width, final int height) {
+		return (Math.max(width, height) + OVERLAY_MAX_SIDE - 1) / OVERLAY_MAX_SIDE;
+	}
+
 	/** Writes overlay.png: the image's plane, the heatmap, outlines and labelled boxes (scaled for large images). */
 	static void writeOverlay(final List<Roi> rois, final int width, final int height, final FloatMap heatmap,
 		final ImagePlus image, final int plane, final double opacity, final Path target)
 	{
-		final int factor = (Math.max(width, height) + OVERLAY_MAX_SIDE - 1) / OVERLAY_MAX_SIDE;
+		final int factor = overlayFactor(width, height);
+		final FloatProcessor heat = heatmap == null || opacity <= 0 ? null : factor == 1 ? ImageConversion
+			.sharedProcessor(heatmap) : (FloatProcessor) BlockAverage.of(ImageConversion.sharedProcessor(heatmap),
+				factor);
+		writeOverlay(rois, width, height, heat, image, plane, opacity, target);
+	}
+
+	/**
+	 * {@link #writeOverlay(List, int, int, FloatMap, ImagePlus, int, double, Path)} with the heatmap already
+	 * shrunk by {@link #overlayFactor} (made band by band for a large image); null for none.
+	 */
+	static void writeOverlay(final List<Roi> rois, final int width, final int height, final FloatProcessor heatmap,
+		final ImagePlus image, final int plane, final double opacity, final Path target)
+	{
+		final int factor = overlayFactor(width, height);
+		final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay(heatmap, opacity);
 		if (factor == 1) {
-			final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay(heatmap, opacity);
 			RoiConversion.writeFlattened(displayCopy(image, plane), overlay(rois, height, heat, true, true, 1), target);
 			return;
 		}
 		final ImageProcessor source = image.getStack().getProcessor(Math.max(1, Math.min(plane, image.getStackSize())));
 		final ImageProcessor small = BlockAverage.of(source, factor);
 		if (!(small instanceof ij.process.ColorProcessor)) small.resetMinAndMax();
-		final Roi heat = heatmap == null || opacity <= 0 ? null : RoiConversion.heatmapOverlay((FloatProcessor)
-			BlockAverage.of(ImageConversion.sharedProcessor(heatmap), factor), opacity);
 		RoiConversion.writeFlattened(new ImagePlus(image.getTitle(), small.convertToRGB()), overlay(rois, height, heat,
 			true, true, 1.0 / factor), target);
+	}
+
+	/**
+	 * The picture under overlay.png's outlines, as {@link #writeOverlay} draws it: the image's plane (shrunk by
+	 * {@link #overlayFactor}) with the heatmap (already shrunk; null for none) drawn in. The outlines of a large
+	 * image's instances are drawn onto it block by block ({@link RoiConversion#flattenOnto}).
+	 */
+	static ImagePlus overlayPicture(final int width, final int height, final FloatProcessor heatmap,
+		final ImagePlus image, final int plane, final double opacity)
+	{
+		final int factor = overlayFactor(width, height);
+		final ImagePlus picture;
+		if (factor == 1) {
+			picture = displayCopy(image, plane);
+		}
+		else {
+			final ImageProcessor source = image.getStack().getProcessor(Math.max(1, Math.min(plane, image
+				.getStackSize())));
+			final ImageProcessor small = BlockAverage.of(source, factor);
+			if (!(small instanceof ij.process.ColorProcessor)) small.resetMinAndMax();
+			picture = new ImagePlus(image.getTitle(), small.convertToRGB());
+		}
+		final ImagePlus rgb = picture.getType() == ImagePlus.COLOR_RGB ? picture : new ImagePlus(picture.getTitle(),
+			picture.getProcessor().convertToRGB());
+		if (heatmap == null || opacity <= 0) return rgb;
+		final Overlay heat = new Overlay();
+		heat.add(RoiConversion.heatmapOverlay(heatmap, opacity));
+		return RoiConversion.flattenOnto(rgb, heat);
 	}
 
 	/** Pixel-wise maximum of several maps of one size (one heatmap for the overlay of several classes). */

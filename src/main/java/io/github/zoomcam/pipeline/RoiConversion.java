@@ -113,18 +113,45 @@ public final class RoiConversion {
 	 */
 	public static void writeRoiSet(final List<Roi> rois, final Path target) {
 		AtomicFiles.write(target, tmp -> {
-			final Set<String> used = new HashSet<>();
 			try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
-				for (final Roi roi : rois) {
-					String name = roi.getName() == null ? "roi" : roi.getName();
-					String unique = name;
-					for (int k = 2; !used.add(unique); k++) unique = name + "-" + k;
-					final ZipEntry entry = new ZipEntry(unique + ".roi");
-					entry.setTimeLocal(ENTRY_TIME);
-					zip.putNextEntry(entry);
-					zip.write(RoiEncoder.saveAsByteArray(roi));
-					zip.closeEntry();
-				}
+				addToRoiSet(zip, new HashSet<>(), rois);
+			}
+		});
+	}
+
+	/**
+	 * Adds ROIs to a ROI set being written ({@link #writeRoiSet} a part at a time, for the instances of a large
+	 * image as its blocks are labelled), names made unique against {@code used}.
+	 */
+	static void addToRoiSet(final ZipOutputStream zip, final Set<String> used, final List<Roi> rois)
+		throws java.io.IOException
+	{
+		for (final Roi roi : rois) {
+			final String name = roi.getName() == null ? "roi" : roi.getName();
+			String unique = name;
+			for (int k = 2; !used.add(unique); k++) unique = name + "-" + k;
+			final ZipEntry entry = new ZipEntry(unique + ".roi");
+			entry.setTimeLocal(ENTRY_TIME);
+			zip.putNextEntry(entry);
+			zip.write(RoiEncoder.saveAsByteArray(roi));
+			zip.closeEntry();
+		}
+	}
+
+	/** The picture with the overlay drawn into it (a new RGB image); the picture itself when it is empty. */
+	static ImagePlus flattenOnto(final ImagePlus picture, final Overlay overlay) {
+		if (overlay.size() == 0) return picture;
+		picture.setOverlay(overlay);
+		final ImagePlus flat = picture.flatten();
+		picture.setOverlay(null);
+		return flat;
+	}
+
+	/** Writes a picture as PNG, atomically. */
+	static void writePng(final ImagePlus picture, final Path target) {
+		AtomicFiles.write(target, tmp -> {
+			if (!new FileSaver(picture).saveAsPng(tmp.toString())) {
+				throw new ZoomCamException("ImageJ could not write " + target);
 			}
 		});
 	}

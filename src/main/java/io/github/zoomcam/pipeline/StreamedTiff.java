@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * A 16-bit grey TIFF written a band of rows at a time, in the layout ImageJ writes (big-endian, one strip,
+ * An 8- or 16-bit grey TIFF written a band of rows at a time, in the layout ImageJ writes (big-endian, one strip,
  * an "ImageJ=" description with the display range and unit, resolution tags for the calibration), so that
  * ImageJ and Fiji open it as they open ImageJ's own files. ImageJ's encoder needs the whole image as one
  * array; a label image of a 16384x16384 image would be 512 MB of it.
@@ -28,14 +28,68 @@ final class StreamedTiff {
 		void fill(int y0, int rows, short[] band);
 	}
 
-	private static final int ROWS_PER_BAND = 256;
+	/** Rows of an 8-bit image, filled on request. */
+	interface ByteRows {
+
+		/** Fills {@code band} with rows y0 .. y0 + rows - 1 (row-major, width values per row). */
+		void fill(int y0, int rows, byte[] band);
+	}
+
+	/** Rows of a 32-bit float image, filled on request. */
+	interface FloatRows {
+
+		/** Fills {@code band} with rows y0 .. y0 + rows - 1 (row-major, width values per row). */
+		void fill(int y0, int rows, float[] band);
+	}
+
+	/** Writes the band of rows y0 .. y0 + rows - 1. */
+	private interface Band {
+
+		void write(DataOutputStream out, int y0, int rows) throws IOException;
+	}
+
+	static final int ROWS_PER_BAND = 256;
 
 	private StreamedTiff() {}
 
 	static void write16(final Path target, final int width, final int height, final Calibration calibration,
 		final double displayMax, final Rows rows)
 	{
-		final long bytes = 2L * width * height;
+		final short[] band = new short[width * Math.min(ROWS_PER_BAND, height)];
+		write(target, width, height, calibration, 16, displayMax, (out, y, n) -> {
+			java.util.Arrays.fill(band, (short) 0);
+			rows.fill(y, n, band);
+			for (int i = 0; i < n * width; i++) out.writeShort(band[i]);
+		});
+	}
+
+	static void write8(final Path target, final int width, final int height, final Calibration calibration,
+		final ByteRows rows)
+	{
+		final byte[] band = new byte[width * Math.min(ROWS_PER_BAND, height)];
+		write(target, width, height, calibration, 8, 255, (out, y, n) -> {
+			java.util.Arrays.fill(band, (byte) 0);
+			rows.fill(y, n, band);
+			out.write(band, 0, n * width);
+		});
+	}
+
+	static void write32(final Path target, final int width, final int height, final Calibration calibration,
+		final double displayMax, final FloatRows rows)
+	{
+		final float[] band = new float[width * Math.min(ROWS_PER_BAND, height)];
+		write(target, width, height, calibration, 32, displayMax, (out, y, n) -> {
+			java.util.Arrays.fill(band, 0f);
+			rows.fill(y, n, band);
+			for (int i = 0; i < n * width; i++) out.writeFloat(band[i]);
+		});
+	}
+
+	/** @param bits 8 or 16 (unsigned integers) or 32 (floats) */
+	private static void write(final Path target, final int width, final int height, final Calibration calibration,
+		final int bits, final double displayMax, final Band band)
+	{
+		final long bytes = (long) bits / 8 * width * height;
 		if (bytes > 0xFFFFFFFFL) {
 			throw new ZoomCamException(target.getFileName() + " of " + width + "x" + height + " pixels is larger than a " +
 				"TIFF holds (4 GB); crop the image");
@@ -45,7 +99,8 @@ final class StreamedTiff {
 		if (calibrated) description.append("unit=").append(calibration.getUnit()).append('\n');
 		description.append("min=0.0\nmax=").append(String.format(Locale.ROOT, "%.1f", displayMax)).append("\n\0");
 		final byte[] text = description.toString().getBytes(StandardCharsets.ISO_8859_1);
-		final int entries = calibrated ? 13 : 10;
+		final boolean floats = bits == 32;
+		final int entries = (calibrated ? 13 : 10) + (floats ? 1 : 0);
 		final int ifdSize = 2 + entries * 12 + 4;
 		final long textOffset = 8 + ifdSize;
 		final long resolutionOffset = textOffset + text.length;
@@ -61,7 +116,7 @@ final class StreamedTiff {
 				entry(out, 254, 4, 1, 0);
 				entry(out, 256, 4, 1, width);
 				entry(out, 257, 4, 1, height);
-				entry(out, 258, 3, 1, 16 << 16);
+				entry(out, 258, 3, 1, bits << 16);
 				entry(out, 262, 3, 1, 1 << 16);
 				entry(out, 270, 2, text.length, textOffset);
 				entry(out, 273, 4, 1, dataOffset);
@@ -73,19 +128,14 @@ final class StreamedTiff {
 					entry(out, 283, 5, 1, resolutionOffset + 8);
 					entry(out, 296, 3, 1, 1 << 16); // no absolute unit: the description names it
 				}
+				if (floats) entry(out, 339, 3, 1, 3 << 16); // sample format: IEEE floating point
 				out.writeInt(0);
 				out.write(text);
 				if (calibrated) {
 					rational(out, 1 / calibration.pixelWidth);
 					rational(out, 1 / calibration.pixelHeight);
 				}
-				final short[] band = new short[width * Math.min(ROWS_PER_BAND, height)];
-				for (int y = 0; y < height; y += ROWS_PER_BAND) {
-					final int n = Math.min(ROWS_PER_BAND, height - y);
-					java.util.Arrays.fill(band, (short) 0);
-					rows.fill(y, n, band);
-					for (int i = 0; i < n * width; i++) out.writeShort(band[i]);
-				}
+				for (int y = 0; y < height; y += ROWS_PER_BAND) band.write(out, y, Math.min(ROWS_PER_BAND, height - y));
 			}
 			catch (final IOException e) {
 				throw new ZoomCamException("cannot write " + target + " (" + e.getMessage() + "); check the disk");

@@ -61,7 +61,7 @@ class TilingCliTest {
 		final JsonObject s = settings(dir);
 		assertEquals("auto", s.get("tile").getAsString());
 		assertEquals(0.25, s.get("overlap").getAsDouble());
-		assertEquals(1.0, s.get("scale").getAsDouble());
+		assertEquals("auto", s.get("scale").getAsString());
 		assertEquals(1, s.get("series").getAsInt());
 	}
 
@@ -106,5 +106,56 @@ class TilingCliTest {
 		assertEquals(1, series.code(), "the image fails, the run goes on");
 		assertTrue(series.err().contains("cannot read series 2 of") && series.err().contains("only Bio-Formats"),
 			series.err());
+	}
+
+	/**
+	 * A bundle that declares its training pixel size and a calibrated image: scale auto explains the image at
+	 * that pixel size (1 um model pixels, 0.5 um image pixels: tiles of 96 image pixels for the 48-pixel input);
+	 * an uncalibrated image, or a scale given, at what is given.
+	 */
+	@Test
+	void scaleAutoFollowsTheBundlesPixelSize() throws IOException {
+		final Path bundle = tmp.resolve("bundle");
+		Files.createDirectories(bundle);
+		try (java.util.stream.Stream<Path> files = Files.list(Fixtures.BUNDLE)) {
+			for (final Path f : files.toList()) Files.copy(f, bundle.resolve(f.getFileName()));
+		}
+		final JsonObject manifest = JsonParser.parseString(Files.readString(bundle.resolve("zoomcam.json")))
+			.getAsJsonObject();
+		manifest.addProperty("pixel_size_um", 1.0);
+		Files.writeString(bundle.resolve("zoomcam.json"), manifest.toString());
+		final Random random = new Random(3);
+		final int[] rgb = new int[300 * 200];
+		for (int i = 0; i < rgb.length; i++) rgb[i] = random.nextInt(1 << 24);
+		final ImagePlus calibrated = new ImagePlus("calibrated", new ColorProcessor(300, 200, rgb));
+		calibrated.getCalibration().pixelWidth = 0.5;
+		calibrated.getCalibration().pixelHeight = 0.5;
+		calibrated.getCalibration().setUnit("micron");
+		final Path tif = tmp.resolve("calibrated.tif");
+		new FileSaver(calibrated).saveAsTiff(tif.toString());
+		final Path out = tmp.resolve("out-pixels");
+		ExplainCliTest.Run r = run("explain", "--model", bundle.toString(), "--out", out.toString(), "--tile", "auto",
+			tif.toString());
+		assertEquals(0, r.code(), r.err());
+		// 300 px with 96-pixel tiles at most 72 apart: 4 tiles; 200 px: 3 (48-pixel tiles at most 36 apart: 8 x 6)
+		assertTrue(r.err().contains("explained in 4x3 tiles of 96x96 px at 2 image px per model px"), r.err());
+		r = run("explain", "--model", bundle.toString(), "--out", tmp.resolve("out-one").toString(), "--tile", "auto",
+			"--scale", "1", tif.toString());
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.err().contains("explained in 8x6 tiles of 48x48 px)"), r.err());
+		// The same pixels without a calibration: native resolution.
+		r = run("explain", "--model", bundle.toString(), "--out", tmp.resolve("out-png").toString(), "--tile", "auto",
+			image().toString());
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.err().contains("explained in 3x2 tiles of 48x48 px)"), r.err());
+		final ExplainCliTest.Run info = run("info", "--model", bundle.toString());
+		assertTrue((info.out() + info.err()).contains("1.0 um per pixel"), info.out() + info.err());
+		// A declared pixel size that is not a positive number is refused when the bundle loads.
+		manifest.addProperty("pixel_size_um", -2);
+		Files.writeString(bundle.resolve("zoomcam.json"), manifest.toString());
+		r = run("explain", "--model", bundle.toString(), "--out", tmp.resolve("out-bad").toString(), tif.toString());
+		assertEquals(2, r.code(), r.err());
+		assertTrue(r.err().contains("'pixel_size_um' is -2; give the training images' pixel size in micrometres"), r
+			.err());
 	}
 }

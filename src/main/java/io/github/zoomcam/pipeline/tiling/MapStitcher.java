@@ -80,6 +80,11 @@ public final class MapStitcher {
 			value.get() * weight.get()));
 	}
 
+	/** Sets the map back to zero, so that the next map can be stitched into the same memory. */
+	public void clear() {
+		for (final FloatType v : map) v.setZero();
+	}
+
 	/** The stitched map as an ImgLib2 image (still being added to until every tile is in). */
 	public Img<FloatType> image() {
 		return map;

@@ -16,9 +16,11 @@ import java.util.Locale;
  * <li>pseudo-labels by the general path (labels package's Annotator and its annotation record, images up to
  * 4096x4096): {@value #LABELS_PER_CLASS} per class plus {@value #LABELS_FIXED} (a kept mask and a float
  * candidate map per class, the int label image, the union mask, and the record's copies of both);</li>
- * <li>pseudo-labels by the lean path of larger images ({@code LeanPseudoLabels}): 1 per class (its kept
- * mask) plus {@value #LEAN_ONE_CLASS} for one class (the 16-bit label image and a mask copy while they are
- * written) or {@value #LEAN_SEVERAL_CLASSES} for several (also the winning value per pixel);</li>
+ * <li>pseudo-labels by the lean path of larger images ({@code LeanPseudoLabels}): {@value #LEAN_FIXED} (the
+ * mask the labelling of one class makes, and the one a class's outlines are traced from) plus one bit per
+ * class (each class's kept mask; the label files are written a band of rows at a time);</li>
+ * <li>result folders of large images written one map at a time ({@code ResultFolder.writeTiled}): 4 for the
+ * one map being stitched, whatever the number of classes and methods, plus the lean pseudo-labels;</li>
  * <li>shown in Fiji: a copy of each map for its window and the RGB heatmap overlay.</li>
  * </ul>
  */
@@ -26,8 +28,7 @@ public final class MemoryBudget {
 
 	static final int LABELS_PER_CLASS = 6;
 	static final int LABELS_FIXED = 14;
-	static final int LEAN_ONE_CLASS = 3;
-	static final int LEAN_SEVERAL_CLASSES = 7;
+	static final int LEAN_FIXED = 2;
 
 	private MemoryBudget() {}
 
@@ -43,8 +44,20 @@ public final class MemoryBudget {
 	 *   maps the image-guided refinement reads, {@link TiledExplainer}); never shown
 	 */
 	public record Outputs(int maps, int targets, boolean pseudoLabels, boolean leanLabels, boolean display,
-		int evidenceMaps)
+		int evidenceMaps, boolean oneMapAtATime)
 	{
+
+		/** Outputs whose full-size maps are all held at once. */
+		public Outputs(final int maps, final int targets, final boolean pseudoLabels, final boolean leanLabels,
+			final boolean display, final int evidenceMaps)
+		{
+			this(maps, targets, pseudoLabels, leanLabels, display, evidenceMaps, false);
+		}
+
+		/** A result folder written one full-size map at a time, labelled by the lean path. */
+		public static Outputs oneMapAtATime(final int targets, final boolean pseudoLabels) {
+			return new Outputs(1, targets, pseudoLabels, true, false, 0, true);
+		}
 
 		/** Outputs without evidence maps. */
 		public Outputs(final int maps, final int targets, final boolean pseudoLabels, final boolean leanLabels,
@@ -57,13 +70,12 @@ public final class MemoryBudget {
 	/** Bytes of heap the outputs of an image of this many pixels need at their peak. */
 	public static long bytes(final long pixels, final Outputs outputs) {
 		final long k = outputs.targets();
-		final long maps = 4L * outputs.maps() * k;
-		final long labels;
-		if (!outputs.pseudoLabels()) labels = 0;
-		else if (outputs.leanLabels()) labels = k + (k > 1 ? LEAN_SEVERAL_CLASSES : LEAN_ONE_CLASS);
-		else labels = LABELS_PER_CLASS * k + LABELS_FIXED;
+		final long maps = outputs.oneMapAtATime() ? 4L : 4L * outputs.maps() * k;
 		final long display = outputs.display() ? maps + 4 : 0;
-		return pixels * (maps + 4L * outputs.evidenceMaps() * k + labels + display);
+		final long bytes = pixels * (maps + 4L * outputs.evidenceMaps() * k + display);
+		if (!outputs.pseudoLabels()) return bytes;
+		if (outputs.leanLabels()) return bytes + pixels * LEAN_FIXED + (pixels * k + 7) / 8;
+		return bytes + pixels * (LABELS_PER_CLASS * k + LABELS_FIXED);
 	}
 
 	/**

@@ -29,6 +29,11 @@ public final class RawMapStore implements AutoCloseable {
 	private final float[][] inMemory;
 	private final Path file;
 	private final FileChannel channel;
+	/** Offset of each slot in a record, in floats. */
+	private final long[] slotOffset;
+	/** Reused by {@link #read}: the stitching reads every tile once per map, and would otherwise make its
+	 * garbage at gigabytes per second. */
+	private ByteBuffer readBuffer;
 
 	/**
 	 * @param slotFloats floats of each slot of a record
@@ -41,6 +46,8 @@ public final class RawMapStore implements AutoCloseable {
 		for (final int s : slotFloats) floats += s;
 		if (floats > Integer.MAX_VALUE / 4) throw new ZoomCamException("the raw maps of one tile are too large");
 		this.recordFloats = (int) floats;
+		this.slotOffset = new long[slotFloats.length + 1];
+		for (int i = 0; i < slotFloats.length; i++) slotOffset[i + 1] = slotOffset[i] + slotFloats[i];
 		this.tiles = tiles;
 		if (bytes(slotFloats, tiles) <= memoryLimit) {
 			inMemory = new float[tiles][];
@@ -136,6 +143,40 @@ public final class RawMapStore implements AutoCloseable {
 			offset += slotFloats[s];
 		}
 		return slots;
+	}
+
+	/**
+	 * Slots {@code from .. to - 1} of one tile, copied into {@code into[0 .. to - from - 1]} (each as long as
+	 * its slot), without reading or copying the tile's other slots.
+	 */
+	public synchronized void read(final int tile, final int from, final int to, final float[][] into) {
+		if (from < 0 || to > slotFloats.length || from >= to || into.length < to - from) {
+			throw new IllegalArgumentException("slots " + from + ".." + to + " of " + slotFloats.length);
+		}
+		if (inMemory != null) {
+			final float[] record = inMemory[tile];
+			if (record == null) throw new IllegalStateException("tile " + tile + " was not stored");
+			for (int s = from; s < to; s++) System.arraycopy(record, (int) slotOffset[s], into[s - from], 0, slotFloats[s]);
+			return;
+		}
+		final int bytes = (int) ((slotOffset[to] - slotOffset[from]) * 4);
+		if (readBuffer == null || readBuffer.capacity() < bytes) readBuffer = ByteBuffer.allocate(bytes).order(ByteOrder
+			.nativeOrder());
+		readBuffer.clear().limit(bytes);
+		try {
+			long position = ((long) tile * recordFloats + slotOffset[from]) * 4;
+			while (readBuffer.hasRemaining()) {
+				final int read = channel.read(readBuffer, position);
+				if (read < 0) throw new IOException("the file ends early");
+				position += read;
+			}
+		}
+		catch (final IOException e) {
+			throw new ZoomCamException("cannot read back the tiles' maps from " + file + " (" + e.getMessage() + ")");
+		}
+		readBuffer.flip();
+		final java.nio.FloatBuffer floats = readBuffer.asFloatBuffer();
+		for (int s = from; s < to; s++) floats.get(into[s - from], 0, slotFloats[s]);
 	}
 
 	public int tiles() {

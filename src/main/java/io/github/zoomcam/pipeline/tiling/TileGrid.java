@@ -50,6 +50,8 @@ public record TileGrid(TileAxis columns, TileAxis rows, double scale) {
 
 	/** "12x9 tiles of 128x128 px" */
 	public String describe() {
-		return columns.count() + "x" + rows.count() + " tiles of " + tileWidth() + "x" + tileHeight() + " px";
+		final String at = scale == 1 ? "" : " at " + (scale == Math.rint(scale) ? String.valueOf((long) scale) : String
+			.format(java.util.Locale.ROOT, "%.3g", scale)) + " image px per model px";
+		return columns.count() + "x" + rows.count() + " tiles of " + tileWidth() + "x" + tileHeight() + " px" + at;
 	}
 }

@@ -125,6 +125,19 @@ public final class TileSource {
 		return 4L * tile.width() * tile.height() * channels.size();
 	}
 
+	/**
+	 * The pixels of any rectangle of the image (a block of a large image's labelling), copied from views of
+	 * it as tiles are; parts outside the image are mirrored.
+	 */
+	public ImageInput region(final int x, final int y, final int w, final int h) {
+		final float[][] planes = new float[channels.size()][];
+		for (int c = 0; c < planes.length; c++) {
+			planes[c] = new float[w * h];
+			channels.get(c).copy(new long[] { x, y }, planes[c], new int[] { w, h });
+		}
+		return new ImageInput(name, w, h, bitDepth, planes, valueRange);
+	}
+
 	/** The pixels of one tile, as the engine takes them; parts outside the image are mirrored. */
 	public ImageInput tile(final Tile tile) {
 		final float[][] planes = new float[channels.size()][];

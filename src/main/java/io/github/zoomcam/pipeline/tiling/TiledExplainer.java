@@ -2,6 +2,7 @@ package io.github.zoomcam.pipeline.tiling;
 
 import io.github.zoomcam.core.CancelledException;
 import io.github.zoomcam.core.FloatMap;
+import io.github.zoomcam.engine.Aggregation;
 import io.github.zoomcam.engine.BundleManifest;
 import io.github.zoomcam.engine.CamMethod;
 import io.github.zoomcam.engine.ExplainMonitor;
@@ -16,7 +17,6 @@ import io.github.zoomcam.engine.Prediction;
 import io.github.zoomcam.engine.TargetExplanation;
 import io.github.zoomcam.engine.TargetSpec;
 import io.github.zoomcam.engine.Timings;
-import io.github.zoomcam.labels.ClassMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,8 +58,12 @@ public final class TiledExplainer {
 
 	/** Tiles per engine call. */
 	public static final int DEFAULT_TILE_BATCH = 8;
-	/** The class-presence pass takes this many tile batches per call. */
-	static final int PREDICT_BATCHES = 4;
+	/**
+	 * The class-presence pass takes this many tile batches per call. One: a forward pass of 32 tiles took 11 to
+	 * 18 ms per tile here against 3.6 ms in batches of 8 (libtorch 2.7.1 on the CPU, bundled model), and the
+	 * presence pass was half of a tile's time.
+	 */
+	static final int PREDICT_BATCHES = 1;
 
 	private final Explainer explainer;
 	private final int tileBatch;
@@ -112,6 +116,21 @@ public final class TiledExplainer {
 		final boolean layerMapsAtFullSize, final CamMethod evidenceMethod, final IntConsumer targetsKnown,
 		final ExplainMonitor monitor)
 	{
+		try (RawTiles raw = explainRaw(source, grid, options, targetsKnown, monitor)) {
+			return raw.stitchAll(layerMapsAtFullSize, evidenceMethod, monitor);
+		}
+	}
+
+	/**
+	 * The first two passes (class presence and raw maps) without the third: the caller stitches the full-size
+	 * maps one method and class at a time ({@link RawTiles#stitch}), so that only one of them need be in memory
+	 * at once, and closes the result to delete the raw maps.
+	 *
+	 * @throws CancelledException when cancelled
+	 */
+	public RawTiles explainRaw(final TileSource source, final TileGrid grid, final ExplainOptions options,
+		final IntConsumer targetsKnown, final ExplainMonitor monitor)
+	{
 		final long start = System.nanoTime();
 		final BundleManifest manifest = explainer.bundle().manifest();
 		options.validate(manifest);
@@ -125,7 +144,6 @@ public final class TiledExplainer {
 
 		final boolean named = options.targets() instanceof TargetSpec.Classes;
 		if (!named) {
-			// Forward passes alone keep no graph: larger batches cost little memory and run faster.
 			final int predictBatch = PREDICT_BATCHES * tileBatch;
 			for (int from = 0; from < tiles.size(); from += predictBatch) {
 				checkCancelled(monitor, "while classifying tiles (" + from + " of " + tiles.size() + " done)");
@@ -139,19 +157,18 @@ public final class TiledExplainer {
 		}
 		final int[] targets = options.targets().resolve(manifest, named ? new float[classes] : probabilities);
 		targetsKnown.accept(targets.length);
+		final List<CamMethod> methods = List.copyOf(options.methods());
 		if (targets.length == 0) {
-			final ImageExplanation none = new ImageExplanation(source.name(), grid.imageWidth(), grid.imageHeight(),
-				logits, probabilities, List.of(), List.copyOf(warnings));
-			return new ExplainResult(List.of(none), explainer.bundle().runtime(), new Timings(0, 0, 0, 0, 0, ms(start)));
+			return new RawTiles(this, source.name(), grid, options, methods, targets, logits, probabilities, warnings,
+				null, null, start);
 		}
 		final List<String> targetNames = Arrays.stream(targets).mapToObj(manifest.classes()::get).toList();
 		final ExplainOptions tileOptions = options.toBuilder().targets(new TargetSpec.Classes(targetNames))
 			.rawMapsOnly(true).layerMapsAtOriginalSize(false).build();
-		final List<CamMethod> methods = List.copyOf(options.methods());
 
 		Slots slots = null;
 		Timings engine = null;
-		try (Closer closer = new Closer()) {
+		try {
 			for (int from = 0; from < tiles.size(); from += tileBatch) {
 				checkCancelled(monitor, "while explaining tiles (" + from + " of " + tiles.size() + " done)");
 				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
@@ -164,26 +181,181 @@ public final class TiledExplainer {
 						combine(logits, e.logits());
 						combine(probabilities, e.probabilities());
 					}
-					if (slots == null) slots = closer.store(new Slots(methods, e, tiles.size(), scratch, inMemoryLimit));
+					if (slots == null) slots = new Slots(methods, e, tiles.size(), scratch, inMemoryLimit);
 					slots.put(batch.get(i).index(), e);
 				}
 				monitor.progress(from + batch.size(), tiles.size(), "explaining tiles");
 			}
-			final Slots stored = slots;
+		}
+		catch (final RuntimeException | Error e) {
+			if (slots != null) slots.store().close();
+			throw e;
+		}
+		return new RawTiles(this, source.name(), grid, options, methods, targets, logits, probabilities, warnings,
+			slots, engine, start);
+	}
+
+	/**
+	 * The raw maps of every tile of one image, with the classes they explain: what the third pass stitches.
+	 * Holds the raw-map store (a temporary file for large images) until closed.
+	 */
+	public static final class RawTiles implements AutoCloseable {
+
+		private final TiledExplainer owner;
+		private final String imageName;
+		private final TileGrid grid;
+		private final ExplainOptions options;
+		private final List<CamMethod> methods;
+		private final int[] targets;
+		private final float[] logits;
+		private final float[] probabilities;
+		private final List<String> warnings;
+		private final Slots slots;
+		private final Timings engine;
+		private final long start;
+		private double stitchMs;
+
+		private RawTiles(final TiledExplainer owner, final String imageName, final TileGrid grid,
+			final ExplainOptions options, final List<CamMethod> methods, final int[] targets, final float[] logits,
+			final float[] probabilities, final Set<String> warnings, final Slots slots, final Timings engine,
+			final long start)
+		{
+			this.owner = owner;
+			this.imageName = imageName;
+			this.grid = grid;
+			this.options = options;
+			this.methods = methods;
+			this.targets = targets;
+			this.logits = logits;
+			this.probabilities = probabilities;
+			this.warnings = List.copyOf(warnings);
+			this.slots = slots;
+			this.engine = engine;
+			this.start = start;
+		}
+
+		public TileGrid grid() {
+			return grid;
+		}
+
+		/** The methods in the order of {@link #stitch}'s method index. */
+		public List<CamMethod> methods() {
+			return methods;
+		}
+
+		/** Number of explained classes (the target index of {@link #stitch} runs below it). */
+		public int targets() {
+			return targets.length;
+		}
+
+		/**
+		 * The image's class scores and explained classes, without maps (each target's method maps are empty):
+		 * what result.json and the batch summary read.
+		 */
+		public ImageExplanation summary() {
+			final BundleManifest manifest = owner.explainer.bundle().manifest();
+			final List<TargetExplanation> explained = new ArrayList<>();
+			for (final int c : targets) {
+				explained.add(new TargetExplanation(c, manifest.classes().get(c), logits[c], probabilities[c], Map.of()));
+			}
+			return new ImageExplanation(imageName, grid.imageWidth(), grid.imageHeight(), logits, probabilities,
+				explained, warnings);
+		}
+
+		/**
+		 * Stitches the fused map of one method and class into {@code into} (cleared first), tile batch by tile
+		 * batch.
+		 *
+		 * @param monitor progress as "stitching tiles" over all methods and classes; cancelling stops between
+		 *   batches
+		 * @throws CancelledException when cancelled
+		 */
+		public void stitch(final int method, final int target, final MapStitcher into, final ExplainMonitor monitor) {
+			stitch(method, target, false, into, monitor);
+		}
+
+		/**
+		 * As {@link #stitch(int, int, MapStitcher, ExplainMonitor)}; with {@code evidence} the mean of the
+		 * method's normalised layer maps instead of their fusion (the class evidence of the image-guided
+		 * refinement, {@link MethodMaps#evidenceAtOriginal}), for a multi-layer method.
+		 */
+		public void stitch(final int method, final int target, final boolean evidence, final MapStitcher into,
+			final ExplainMonitor monitor)
+		{
+			if (evidence && !methods.get(method).multiLayer()) {
+				throw new IllegalArgumentException(methods.get(method).id() + " has one layer: its map is its evidence");
+			}
+			final long begin = System.nanoTime();
+			into.clear();
+			final List<Tile> tiles = grid.tiles();
+			final int batchSize = owner.tileBatch;
+			final int step = method * targets.length + target;
+			final int total = methods.size() * targets.length * tiles.size();
+			// The slots of one method and target are consecutive in a record; read into arrays reused batch by batch.
+			final float[][][] buffers = slots.buffers(method, target, batchSize);
+			final List<List<FloatMap>> raw = new ArrayList<>();
+			for (int from = 0; from < tiles.size(); from += batchSize) {
+				checkCancelled(monitor, "while stitching tiles (" + from + " of " + tiles.size() + " done)");
+				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + batchSize));
+				raw.clear();
+				for (int i = 0; i < batch.size(); i++) raw.add(slots.read(batch.get(i).index(), method, target, buffers[i]));
+				// The evidence is the layers' mean: their fusion by the mean, made on the device as the fusion is.
+				// Stitching is linear: the stitched mean of the layer maps is the mean of the stitched layer maps.
+				final List<FusedMaps> fused = owner.explainer.fuseRawMaps(raw, slots.low(method, target), slots.high(method,
+					target), evidence ? Aggregation.MEAN : options.aggregation(), grid.tileWidth(), grid.tileHeight(), false);
+				for (int i = 0; i < batch.size(); i++) into.add(batch.get(i), fused.get(i).fused());
+				monitor.progress(step * tiles.size() + from + batch.size(), total, "stitching tiles");
+			}
+			stitchMs += ms(begin);
+		}
+
+		/**
+		 * The maps of one method of a class whose fused map was stitched alone ({@link #stitch}): that map at the
+		 * image's size, as {@link #stitchAll} gives it without per-layer maps.
+		 */
+		public MethodMaps methodMaps(final int method, final FloatMap full) {
+			final CamMethod m = methods.get(method);
+			return new MethodMaps(m, slots.layerNames(method), List.of(), List.of(), m.multiLayer() ? List.of() : List.of(
+				full), null, full);
+		}
+
+		/** The engine's times over the tiles, the stitching so far in the CAM time, the total until now. */
+		public Timings timings() {
+			if (engine == null) return new Timings(0, 0, 0, 0, 0, ms(start));
+			return new Timings(engine.preprocessMs(), engine.forwardMs(), engine.backwardMs(), engine.camMs() +
+				stitchMs, engine.copyMs(), ms(start), engine.forwardPasses(), engine.backwardPasses(), engine
+					.maskedForwardPasses(), engine.maskedImages());
+		}
+
+		/** Every full-size map at once, as one explanation (the third pass of {@link TiledExplainer}). */
+		ExplainResult stitchAll(final boolean layerMapsAtFullSize, final CamMethod evidenceMethod,
+			final ExplainMonitor monitor)
+		{
+			final Explainer explainer = owner.explainer;
+			if (targets.length == 0) {
+				return new ExplainResult(List.of(summary()), explainer.bundle().runtime(), timings());
+			}
+			final BundleManifest manifest = explainer.bundle().manifest();
+			final List<Tile> tiles = grid.tiles();
 			final long stitchStart = System.nanoTime();
 			releaseGarbageBeforeFullSizeMaps(grid);
 			final Stitchers stitchers = new Stitchers(grid, methods, targets.length, slots, layerMapsAtFullSize,
 				evidenceMethod);
-			for (int from = 0; from < tiles.size(); from += tileBatch) {
+			for (int from = 0; from < tiles.size(); from += owner.tileBatch) {
 				checkCancelled(monitor, "while stitching tiles (" + from + " of " + tiles.size() + " done)");
-				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
-				final List<float[][]> records = batch.stream().map(t -> stored.store().get(t.index())).toList();
+				final List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + owner.tileBatch));
+				final List<float[][]> records = batch.stream().map(t -> slots.store().get(t.index())).toList();
 				for (int m = 0; m < methods.size(); m++) {
 					for (int k = 0; k < targets.length; k++) {
-						final boolean keepLayers = stitchers.keepsLayers(m) || stitchers.makesEvidence(m);
-						final List<FusedMaps> fused = explainer.fuseRawMaps(slots.rawMaps(records, m, k), slots.low(m, k),
-							slots.high(m, k), options.aggregation(), grid.tileWidth(), grid.tileHeight(), keepLayers);
-						for (int i = 0; i < batch.size(); i++) stitchers.add(m, k, batch.get(i), fused.get(i));
+						final List<List<FloatMap>> raw = slots.rawMaps(records, m, k);
+						final List<FusedMaps> fused = explainer.fuseRawMaps(raw, slots.low(m, k), slots.high(m, k), options
+							.aggregation(), grid.tileWidth(), grid.tileHeight(), stitchers.keepsLayers(m));
+						// The evidence, as RawTiles#stitch makes it: the layers fused by their mean.
+						final List<FusedMaps> evidence = stitchers.makesEvidence(m) ? explainer.fuseRawMaps(raw, slots.low(m,
+							k), slots.high(m, k), Aggregation.MEAN, grid.tileWidth(), grid.tileHeight(), false) : null;
+						for (int i = 0; i < batch.size(); i++) {
+							stitchers.add(m, k, batch.get(i), fused.get(i), evidence == null ? null : evidence.get(i).fused());
+						}
 					}
 				}
 				monitor.progress(from + batch.size(), tiles.size(), "stitching tiles");
@@ -202,13 +374,16 @@ public final class TiledExplainer {
 				final int c = targets[k];
 				explained.add(new TargetExplanation(c, manifest.classes().get(c), logits[c], probabilities[c], maps));
 			}
-			final ImageExplanation image = new ImageExplanation(source.name(), grid.imageWidth(), grid.imageHeight(),
-				logits, probabilities, explained, List.copyOf(warnings));
-			final double stitchMs = ms(stitchStart);
-			final Timings timings = new Timings(engine.preprocessMs(), engine.forwardMs(), engine.backwardMs(), engine
-				.camMs() + stitchMs, engine.copyMs(), ms(start), engine.forwardPasses(), engine.backwardPasses(), engine
-					.maskedForwardPasses(), engine.maskedImages());
-			return new ExplainResult(List.of(image), explainer.bundle().runtime(), timings);
+			final ImageExplanation image = new ImageExplanation(imageName, grid.imageWidth(), grid.imageHeight(),
+				logits, probabilities, explained, warnings);
+			stitchMs += ms(stitchStart);
+			return new ExplainResult(List.of(image), explainer.bundle().runtime(), timings());
+		}
+
+		/** Deletes the raw maps. */
+		@Override
+		public void close() {
+			if (slots != null) slots.store().close();
 		}
 	}
 
@@ -256,22 +431,6 @@ public final class TiledExplainer {
 
 	private static double ms(final long from) {
 		return (System.nanoTime() - from) / 1e6;
-	}
-
-	/** Closes the raw-map store however the explanation ends. */
-	private static final class Closer implements AutoCloseable {
-
-		private Slots slots;
-
-		Slots store(final Slots s) {
-			slots = s;
-			return s;
-		}
-
-		@Override
-		public void close() {
-			if (slots != null) slots.store().close();
-		}
 	}
 
 	/**
@@ -357,6 +516,28 @@ public final class TiledExplainer {
 			return out;
 		}
 
+		/** Arrays for the raw maps of one method and target of {@code count} tiles: [tile][layer][value]. */
+		float[][][] buffers(final int method, final int target, final int count) {
+			final int[] layers = slot[method][target];
+			final float[][][] out = new float[count][layers.length][];
+			for (final float[][] tile : out) {
+				for (int l = 0; l < layers.length; l++) tile[l] = new float[widths[layers[l]] * heights[layers[l]]];
+			}
+			return out;
+		}
+
+		/**
+		 * One tile's raw maps of one method and target, read from the store into {@code into} (from
+		 * {@link #buffers}) and wrapped in layer order; valid until {@code into} is read into again.
+		 */
+		List<FloatMap> read(final int tile, final int method, final int target, final float[][] into) {
+			final int[] layers = slot[method][target];
+			store.read(tile, layers[0], layers[layers.length - 1] + 1, into);
+			final List<FloatMap> maps = new ArrayList<>(layers.length);
+			for (int l = 0; l < layers.length; l++) maps.add(FloatMap.wrap(widths[layers[l]], heights[layers[l]], into[l]));
+			return maps;
+		}
+
 		/** Per layer, the lowest raw value of one method and target over all tiles. */
 		float[] low(final int method, final int target) {
 			return pick(low, slot[method][target]);
@@ -414,14 +595,12 @@ public final class TiledExplainer {
 			return evidence[method].length > 0 && evidence[method][0] != null;
 		}
 
-		void add(final int method, final int target, final Tile tile, final FusedMaps maps) {
+		/** @param mean the tile's mean of the layer maps, where the evidence is made */
+		void add(final int method, final int target, final Tile tile, final FusedMaps maps, final FloatMap mean) {
 			fused[method][target].add(tile, maps.fused());
-			if (evidence[method][target] != null) {
-				// The mean at tile size, blended as the fused map is: stitching is linear, so this is the mean of
-				// the layer maps that would be stitched.
-				final float[] mean = ClassMap.meanOfLayers(maps.layers().stream().map(FloatMap::sharedValues).toList());
-				evidence[method][target].add(tile, FloatMap.wrap(tile.width(), tile.height(), mean));
-			}
+			// The mean at tile size, blended as the fused map is: stitching is linear, so this is the mean of the
+			// layer maps that would be stitched.
+			if (evidence[method][target] != null) evidence[method][target].add(tile, mean);
 			if (keepLayers[method]) {
 				for (int l = 0; l < layers[method][target].length; l++) layers[method][target][l].add(tile, maps.layers()
 					.get(l));

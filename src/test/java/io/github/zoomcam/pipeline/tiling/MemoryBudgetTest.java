@@ -18,12 +18,16 @@ class MemoryBudgetTest {
 		// two classes, one map each: 2 x 4 B; general pseudo-labels 6 x 2 + 14 = 26 B
 		assertEquals(1_000_000L * (8 + 26), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 2, true, false,
 			false)));
-		// the lean path of large images: 1 per class + 7 for several classes
-		assertEquals(1_000_000L * (8 + 9), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 2, true, true,
-			false)));
-		// one class, lean: 4 + 1 + 3 = 8 B per pixel, 2.1 GB for 16384 x 16384
-		assertEquals(16384L * 16384 * 8, MemoryBudget.bytes(16384L * 16384, new MemoryBudget.Outputs(1, 1, true, true,
-			false)));
+		// the lean path of large images: 2 B plus a bit per class (2 classes: 2.25 B)
+		assertEquals(1_000_000L * 8 + 2_250_000L, MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(1, 2, true,
+			true, false)));
+		// one class, lean: 4 + 2 B + 1 bit per pixel, 1.64 GB for 16384 x 16384
+		assertEquals(16384L * 16384 * 6 + 16384L * 16384 / 8, MemoryBudget.bytes(16384L * 16384, new MemoryBudget
+			.Outputs(1, 1, true, true, false)));
+		// one map at a time: 4 B whatever the classes; 4 classes, lean labels: 4 + 2 + 0.5 B = 1.74 GB at 16384^2
+		assertEquals(16384L * 16384 * 6 + 16384L * 16384 / 2, MemoryBudget.bytes(16384L * 16384, MemoryBudget.Outputs
+			.oneMapAtATime(4, true)));
+		assertEquals(1_000_000L * 4, MemoryBudget.bytes(1_000_000, MemoryBudget.Outputs.oneMapAtATime(9, false)));
 		// per-layer maps of 10 layers kept: 11 maps per class, no labels; shown in Fiji: a copy each + 4
 		assertEquals(1_000_000L * (44 + 44 + 4), MemoryBudget.bytes(1_000_000, new MemoryBudget.Outputs(11, 1, false,
 			false, true)));

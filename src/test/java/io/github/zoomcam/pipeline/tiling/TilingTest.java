@@ -52,4 +52,27 @@ class TilingTest {
 			assertTrue(!e.getMessage().contains("\n"), e.getMessage());
 		}
 	}
+
+	@Test
+	void scaleAutoIsTheRatioOfThePixelSizesOrOne() {
+		final Tiling auto = Tiling.parse("auto", "0.25", "auto");
+		assertEquals(2.0, auto.scaleFor(0.325, 0.65), 1e-12);
+		assertEquals(0.5, auto.scaleFor(1.3, 0.65), 1e-12);
+		assertEquals(1.0, auto.scaleFor(Double.NaN, 0.65), "an uncalibrated image");
+		assertEquals(1.0, auto.scaleFor(0.325, Double.NaN), "a bundle that declares no pixel size");
+		assertEquals(3.0, Tiling.parse("auto", "0.25", "3").scaleFor(0.325, 0.65), "a scale given wins");
+		assertEquals("auto", auto.scaleText());
+		final ij.measure.Calibration c = new ij.measure.Calibration();
+		assertTrue(Double.isNaN(Tiling.micrometres(c)), "pixels");
+		c.pixelWidth = 325;
+		c.pixelHeight = 325;
+		c.setUnit("nm");
+		assertEquals(0.325, Tiling.micrometres(c), 1e-12);
+		c.setUnit("\u00b5m");
+		assertEquals(325, Tiling.micrometres(c), 1e-9);
+		c.setUnit("inch");
+		assertTrue(Double.isNaN(Tiling.micrometres(c)), "a unit not known");
+		// 2 image pixels per model pixel: 48-pixel input -> 96-pixel tiles
+		assertEquals(96, auto.plan(300, 200, 48, 48, auto.scaleFor(0.5, 1.0)).tileWidth());
+	}
 }
