@@ -207,7 +207,7 @@ final class BlockRefinement {
 		final List<ClassEvidence> classes, final float[] maxima, final RefineOptions options, final int block,
 		final int margin, final int width, final int height, final int bx, final int by, final FileChannel ids,
 		final List<Instance> instances, final List<List<Component>> components, final Map<String, Integer> warnings,
-		final ExplainMonitor monitor, final int blocks) throws IOException
+		final ExplainMonitor monitor, final int blocks)
 	{
 		if (monitor.cancelled()) {
 			throw new io.github.zoomcam.core.CancelledException("labelling cancelled (" + (by * ((width + block - 1) /
@@ -253,7 +253,13 @@ final class BlockRefinement {
 					.width(), box.height()), c.sumValue(), c.maxValue()));
 			}
 		}
-		writeIds(ids, width, local, global, x0, y0, w, h);
+		try {
+			writeIds(ids, width, local, global, x0, y0, w, h);
+		}
+		catch (final IOException e) {
+			throw new ZoomCamException("cannot write the instance ids to a temporary file in the result folder (" + e
+				.getMessage() + "); check the free space");
+		}
 		return rois;
 	}
 
