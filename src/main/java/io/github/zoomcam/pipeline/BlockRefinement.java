@@ -45,8 +45,8 @@ import java.util.Map;
  * over the whole image (a block where a class is absent must not find it by scaling its faint evidence up).
  * Instance ids run block by block in raster order of blocks, and within a block in raster order.</p>
  *
- * <p>Memory: one block's labelling (its guide, its evidence per class and the labeller's arrays, about 300 MB
- * for four classes), each class's kept mask at one bit per pixel, and the instances' outlines. The instance ids
+ * <p>Memory: one block's labelling (its guide, its evidence per class and the labeller's arrays) and each
+ * class's kept mask at one bit per pixel; each block's outlines go to rois.zip and overlay.png as it is done. The instance ids
  * go to a temporary file as the blocks are labelled, and mask.tif, labels.tif and instances.tif are written
  * from it a band of rows at a time.</p>
  */
