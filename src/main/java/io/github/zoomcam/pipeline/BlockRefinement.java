@@ -46,9 +46,9 @@ import java.util.Map;
  * Instance ids run block by block in raster order of blocks, and within a block in raster order.</p>
  *
  * <p>Memory: one block's labelling (its guide, its evidence per class and the labeller's arrays) and each
- * class's kept mask at one bit per pixel; each block's outlines go to rois.zip and overlay.png as it is done. The instance ids
- * go to a temporary file as the blocks are labelled, and mask.tif, labels.tif and instances.tif are written
- * from it a band of rows at a time.</p>
+ * class's kept mask at one bit per pixel; each block's outlines go to rois.zip and overlay.png as it is done.
+ * The instance ids go to a temporary file as the blocks are labelled, and mask.tif, labels.tif and
+ * instances.tif are written from it a band of rows at a time.</p>
  */
 final class BlockRefinement {
 
